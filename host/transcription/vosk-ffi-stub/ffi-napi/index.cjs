@@ -1,0 +1,4 @@
+'use strict';
+// vosk's own JavaScript binding needs ffi-napi, which does not build on Node 20 and is reported to crash
+// in worker threads. hark loads libvosk through koffi instead (host/transcription/engines/vosk).
+throw new Error('ffi-napi is not installed: hark binds libvosk with koffi; do not require("vosk") directly');
