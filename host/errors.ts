@@ -30,6 +30,11 @@ export const ERRORS = {
     description: 'A message could not be encoded (a field is out of range or the payload is too large).',
     exitCode: ExitCode.FAILURE,
   },
+  // ---- audio (WAV files, format conversion) ----------------------------------------------------
+  HARK_ERR_AUDIO_WAV: {
+    description: 'A WAV file could not be read (not RIFF/WAVE, no data, or an unsupported sample format).',
+    exitCode: ExitCode.FAILURE,
+  },
   // ---- link (serial ports, handshake, heartbeat) -----------------------------------------------
   // ---- boards (profiles, emulator) --------------------------------------------------------------
   // ---- transcription ----------------------------------------------------------------------------
