@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+const read = (rel: string) => readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8');
+
+/** The two fenced commands under "## Quick start", in order. */
+function quickStartCommands(): string[] {
+  const readme = read('README.md');
+  const section = readme.split(/^## Quick start$/m)[1]?.split(/^## /m)[0] ?? '';
+  return [...section.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]!);
+}
+
+test('README Quick start has exactly two commands: set up + demo, set up + test', () => {
+  const cmds = quickStartCommands();
+  assert.equal(cmds.length, 2, 'expected exactly two fenced sh commands in Quick start');
+  assert.match(cmds[0]!, /npm ci .*&& npx hark demo$/);
+  assert.match(cmds[1]!, /npm ci .*&& npm test$/);
+  const setup = (c: string) => c.slice(0, c.lastIndexOf('&&'));
+  assert.equal(setup(cmds[0]!), setup(cmds[1]!), 'both commands install the same things');
+});
+
+test('.ci/run runs the README test command verbatim', () => {
+  const ci = read('.ci/run');
+  const lines = ci.split('\n').map((l) => l.trim());
+  assert.ok(lines.includes(quickStartCommands()[1]!), '.ci/run does not contain the README test command');
+});
