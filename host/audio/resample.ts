@@ -1,0 +1,141 @@
+/**
+ * Streaming band-limited resampler (Kaiser-windowed sinc, arbitrary rate ratio) for mono PCM16.
+ * Boards send 8 kHz or 16 kHz; engines want 16 kHz; espeak-ng speaks at 22.05 kHz. Chunks of any
+ * size go in, the filter state carries across chunks, so a stream resampled in pieces equals the
+ * same stream resampled at once.
+ */
+import { HarkError } from '../errors.js';
+
+/** Options of {@link Resampler}. */
+export interface ResamplerOptions {
+  /** Filter half-length in input samples at the narrower rate; default 16 (32 taps). */
+  halfTaps?: number;
+  /** Fraction of the lower Nyquist frequency kept; default 0.9. */
+  passband?: number;
+}
+
+const PHASES = 256;
+const KAISER_BETA = 8;
+
+/** Zeroth-order modified Bessel function of the first kind (for the Kaiser window). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  for (let k = 1; k < 30; k++) {
+    term *= (x / (2 * k)) ** 2;
+    sum += term;
+    if (term < 1e-12 * sum) break;
+  }
+  return sum;
+}
+
+/** Converts mono PCM16 from one sample rate to another, chunk by chunk. */
+export class Resampler {
+  readonly inRate: number;
+  readonly outRate: number;
+  private readonly step: number;
+  private readonly half: number;
+  private readonly table: Float32Array; // (PHASES + 1) rows of 2*half taps
+  private buf: Float32Array;
+  private t: number;
+  private readonly identity: boolean;
+
+  constructor(inRate: number, outRate: number, opts: ResamplerOptions = {}) {
+    for (const [name, r] of [
+      ['input', inRate],
+      ['output', outRate],
+    ] as const) {
+      if (!Number.isInteger(r) || r < 1000 || r > 192000) {
+        throw new HarkError(
+          'HARK_ERR_AUDIO_RATE',
+          `${name} sample rate ${r} Hz is not an integer in 1000..192000`,
+        );
+      }
+    }
+    this.inRate = inRate;
+    this.outRate = outRate;
+    this.identity = inRate === outRate;
+    this.step = inRate / outRate;
+    const ratio = Math.min(1, outRate / inRate);
+    const cutoff = ratio * (opts.passband ?? 0.9);
+    // When downsampling the filter spans more input samples, so widen it by 1/ratio.
+    this.half = Math.ceil((opts.halfTaps ?? 16) / ratio);
+    const taps = 2 * this.half;
+    this.table = new Float32Array((PHASES + 1) * taps);
+    const i0b = besselI0(KAISER_BETA);
+    for (let p = 0; p <= PHASES; p++) {
+      const frac = p / PHASES;
+      for (let k = 0; k < taps; k++) {
+        // tap k multiplies input sample (c - half + 1 + k); its distance from t = c + frac:
+        const x = k - this.half + 1 - frac;
+        const w =
+          Math.abs(x) >= this.half ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - (x / this.half) ** 2)) / i0b;
+        const s = x === 0 ? 1 : Math.sin(Math.PI * cutoff * x) / (Math.PI * cutoff * x);
+        this.table[p * taps + k] = cutoff * s * w;
+      }
+    }
+    this.buf = new Float32Array(this.half); // leading zeros: the first output aligns with input 0
+    this.t = this.half;
+  }
+
+  /** Resamples one chunk; returns the output samples available so far. */
+  process(input: Int16Array): Int16Array {
+    if (this.identity) return input.slice();
+    const merged = new Float32Array(this.buf.length + input.length);
+    merged.set(this.buf);
+    for (let i = 0; i < input.length; i++) merged[this.buf.length + i] = input[i]!;
+    return this.run(merged);
+  }
+
+  /** Drains the filter tail at the end of a stream. */
+  flush(): Int16Array {
+    if (this.identity) return new Int16Array(0);
+    const merged = new Float32Array(this.buf.length + this.half);
+    merged.set(this.buf);
+    const out = this.run(merged);
+    this.buf = new Float32Array(this.half);
+    this.t = this.half;
+    return out;
+  }
+
+  private run(x: Float32Array): Int16Array {
+    const taps = 2 * this.half;
+    const maxOut = Math.max(0, Math.ceil((x.length - this.t) / this.step) + 1);
+    const out = new Int16Array(maxOut);
+    let n = 0;
+    let t = this.t;
+    const table = this.table;
+    while (Math.floor(t) + this.half < x.length && n < maxOut) {
+      const c = Math.floor(t);
+      const pf = (t - c) * PHASES;
+      const p = Math.floor(pf);
+      const a = pf - p;
+      const r0 = p * taps;
+      const r1 = r0 + taps;
+      const base = c - this.half + 1;
+      let acc = 0;
+      for (let k = 0; k < taps; k++) {
+        const h = table[r0 + k]! + a * (table[r1 + k]! - table[r0 + k]!);
+        acc += x[base + k]! * h;
+      }
+      out[n++] = acc > 32767 ? 32767 : acc < -32768 ? -32768 : Math.round(acc);
+      t += this.step;
+    }
+    const keepFrom = Math.max(0, Math.floor(t) - this.half + 1);
+    this.buf = x.slice(keepFrom);
+    this.t = t - keepFrom;
+    return out.subarray(0, n);
+  }
+}
+
+/** Resamples a whole clip at once. */
+export function resample(samples: Int16Array, inRate: number, outRate: number): Int16Array {
+  if (inRate === outRate) return samples.slice();
+  const r = new Resampler(inRate, outRate);
+  const a = r.process(samples);
+  const b = r.flush();
+  const out = new Int16Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * Worker side of setGrammar(): prunes words the loaded model lacks, renders the engine's form
+ * (JSGF or vosk phrase list) and test-compiles it once, so a bad grammar fails at start-up.
+ */
+import { HarkError } from '../errors.js';
+import type { Engine } from './engines/engine.js';
+import {
+  grammarHash,
+  pruneSpec,
+  specHasAny,
+  specWords,
+  toCoverPhrases,
+  toJsgf,
+  toPhrases,
+  validateSpec,
+} from './grammar-compile.js';
+import type { CompiledGrammar, GrammarReport } from './types.js';
+import type { CompileTask } from './worker-protocol.js';
+
+export function compileGrammar(
+  engine: Engine,
+  task: CompileTask,
+  defaultKwsThreshold: number,
+): { grammar: CompiledGrammar; report: GrammarReport } {
+  validateSpec(task.name, task.spec);
+  const missing = engine.missingWords(specWords(task.spec));
+  const spec = pruneSpec(task.spec, new Set(missing));
+  if (spec.root.length === 0) {
+    throw new HarkError(
+      'HARK_ERR_TRANSCRIPTION_GRAMMAR',
+      `grammar '${task.name}': no phrase is left once the words the ${engine.name} model lacks are removed (${missing.join(', ')})`,
+    );
+  }
+  let grammar: CompiledGrammar;
+  let size: number;
+  if (task.keyphrase) {
+    const phrases = toPhrases(spec, 10) ?? [];
+    if (engine.name !== 'pocketsphinx') {
+      throw new HarkError(
+        'HARK_ERR_TRANSCRIPTION_GRAMMAR',
+        `grammar '${task.name}': keyphrase search needs the pocketsphinx engine`,
+      );
+    }
+    if (phrases.length !== 1 || phrases[0]!.includes('[unk]')) {
+      throw new HarkError(
+        'HARK_ERR_TRANSCRIPTION_GRAMMAR',
+        `grammar '${task.name}': a keyphrase grammar must be exactly one phrase of literal words`,
+      );
+    }
+    const threshold = task.keyphrase.threshold ?? defaultKwsThreshold;
+    grammar = {
+      kind: 'keyphrase',
+      name: task.name,
+      phrase: phrases[0]!,
+      threshold,
+      hash: grammarHash(`kws:${threshold}:${phrases[0]}`),
+    };
+    size = 1;
+  } else if (engine.name === 'pocketsphinx') {
+    const jsgf = toJsgf(spec, task.anyWords);
+    grammar = {
+      kind: 'grammar',
+      name: task.name,
+      hash: grammarHash(jsgf),
+      jsgf,
+      freeFormFallback: task.freeFormFallback,
+    };
+    size = Object.keys(spec.rules).length;
+  } else {
+    // With free-form slots vosk does better with its full language model than with "[unk]" holes.
+    const phrases = specHasAny(spec) ? undefined : (toPhrases(spec, 5000) ?? toCoverPhrases(spec));
+    const voskGrammar = phrases ? JSON.stringify([...phrases, '[unk]']) : undefined;
+    grammar = {
+      kind: 'grammar',
+      name: task.name,
+      hash: grammarHash(voskGrammar ?? 'free-form'),
+      ...(voskGrammar ? { voskGrammar } : {}),
+      freeFormFallback: task.freeFormFallback,
+    };
+    size = phrases?.length ?? 0;
+  }
+  const rec = engine.acquire();
+  try {
+    rec.start(grammar);
+    rec.finish();
+  } finally {
+    rec.release();
+  }
+  return { grammar, report: { name: task.name, missingWords: missing, size } };
+}

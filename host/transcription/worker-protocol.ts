@@ -1,0 +1,62 @@
+/** Tasks the main thread sends to ASR workers through piscina, and their replies. */
+import type { MessagePort } from 'node:worker_threads';
+import type { AudioCodecId } from '../../protocol/ts/messages.js';
+import type { GrammarSpec } from '../grammar/spec.js';
+import type { CompiledGrammar, EndOfSpeechOptions, GrammarReport, StreamEvent, WireError } from './types.js';
+
+/** Loads nothing new: reports the worker's model load (used at start-up and by the benchmark). */
+export interface InfoTask {
+  kind: 'info';
+}
+export interface InfoReply {
+  ok: true;
+  threadId: number;
+  engine: 'vosk' | 'pocketsphinx';
+  loadMs: number;
+  /** RSS of the whole process (worker threads share it), in MiB. */
+  rssMb: number;
+}
+
+/** Compiles a grammar for the engine and reports words the model lacks. */
+export interface CompileTask {
+  kind: 'compile';
+  name: string;
+  spec: GrammarSpec;
+  keyphrase?: { threshold?: number };
+  freeFormFallback: boolean;
+  anyWords?: string[];
+}
+export interface CompileReply {
+  ok: true;
+  grammar: CompiledGrammar;
+  report: GrammarReport;
+}
+
+/** Decodes one stream until it ends; audio arrives on `audioPort`, events leave on `eventPort`. */
+export interface UtteranceTask {
+  kind: 'utterance';
+  boardId: string;
+  grammar: CompiledGrammar;
+  afterWake?: CompiledGrammar;
+  codec: AudioCodecId;
+  sampleRate: number;
+  endOfSpeech: EndOfSpeechOptions;
+  audioPort: MessagePort;
+  eventPort: MessagePort;
+  testCrashAfterChunks?: number;
+  /** The board's microphone adaptation from its previous utterance (any worker). */
+  adaptation?: number[];
+}
+
+export type WorkerTask = InfoTask | CompileTask | UtteranceTask;
+/** The end of an utterance task: its terminal event (final or error), absent after a cancel. */
+export interface UtteranceReply {
+  ok: true;
+  last?: StreamEvent;
+  /** Updated microphone adaptation of the board, for its next utterance on whichever worker. */
+  adaptation?: number[];
+}
+export type WorkerReply = InfoReply | CompileReply | UtteranceReply | { ok: false; error: WireError };
+
+/** Main → worker messages on a stream's event port. */
+export type StreamControl = { type: 'cancel'; reason: string };

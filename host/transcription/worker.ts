@@ -1,0 +1,71 @@
+/**
+ * ASR worker (piscina). The model loads when the worker starts, once, before it takes any task;
+ * tasks are 'info', 'compile' (grammar → engine form + missing words) and 'utterance' (one stream,
+ * alive until the stream ends). Several utterance tasks interleave in one worker (each waits on its
+ * own MessagePort), each with its own decoder from the engine's pool.
+ */
+import { threadId } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { WorkerConfig } from './engine-select.js';
+import type { Engine } from './engines/engine.js';
+import { PocketsphinxEngine } from './engines/pocketsphinx.js';
+import { VoskEngine } from './engines/vosk.js';
+import { compileGrammar } from './grammar-engine.js';
+import type { WireError } from './types.js';
+import { runUtterance, toWireError } from './utterance.js';
+import type { WorkerReply, WorkerTask } from './worker-protocol.js';
+
+const config = Piscina.workerData as WorkerConfig;
+let engine: Engine | undefined;
+let loadError: WireError | undefined;
+const t0 = performance.now();
+try {
+  const e = config.engine;
+  engine =
+    e.engine === 'vosk'
+      ? new VoskEngine(e.modelDir, e.library)
+      : new PocketsphinxEngine(e.modelDir, e.kwsThreshold, e.args);
+} catch (e) {
+  // Reported by every task: the service turns the first one into create()'s rejection.
+  loadError = toWireError(e);
+}
+const loadMs = performance.now() - t0;
+
+/** The piscina task handler. */
+export default async function handle(task: WorkerTask): Promise<WorkerReply> {
+  if (!engine) {
+    if (task.kind === 'utterance') {
+      task.eventPort.postMessage({ type: 'error', error: loadError });
+      task.eventPort.close();
+      task.audioPort.close();
+    }
+    return { ok: false, error: loadError! };
+  }
+  try {
+    switch (task.kind) {
+      case 'info':
+        return {
+          ok: true,
+          threadId,
+          engine: engine.name,
+          loadMs,
+          rssMb: process.memoryUsage().rss / 2 ** 20,
+        };
+      case 'compile':
+        return {
+          ok: true,
+          ...compileGrammar(
+            engine,
+            task,
+            config.engine.engine === 'pocketsphinx' ? config.engine.kwsThreshold : 1,
+          ),
+        };
+      case 'utterance': {
+        const { last, adaptation } = await runUtterance(engine, task, config.testHooks);
+        return { ok: true, ...(last ? { last } : {}), ...(adaptation ? { adaptation } : {}) };
+      }
+    }
+  } catch (e) {
+    return { ok: false, error: toWireError(e) };
+  }
+}
