@@ -1,0 +1,179 @@
+/*
+ * avr_board.c — the Arduino Uno (ATmega328P) board layer, written straight on avr-libc.
+ *
+ * Why not the Arduino core: hark needs one timer interrupt that does four jobs at 8 kHz (start the
+ * next ADC conversion and push the last sample, count milliseconds, toggle the piezo, soft-PWM the
+ * LED); Arduino's millis (Timer0), tone (Timer2) and analogRead (blocking) would each take a timer or
+ * block, and its HardwareSerial buffers and String cost RAM we do not have (and avr-libc lacks the
+ * DECIMAL_DIG its WString needs). Directly on the registers the image stays small and every
+ * cycle is accounted for.
+ *
+ *   Timer2 CTC 8 kHz ─► ISR: ADC result → DC-removed int16 → capture ring; ADSC; millis; piezo; LED PWM
+ *   UART0 250000 baud (U2X, UBRR 7: 0 % error) ─► RX interrupt into a 64-byte ring; TX polled
+ *   Timer0 fast PWM on 5, 6; Timer1 50 Hz PWM / servo on 9, 10
+ */
+#include <avr/interrupt.h>
+#include <avr/io.h>
+#include <util/atomic.h>
+
+#include "avr_board.h"
+#include "board_pins.h"
+#include "device/hark_device.h"
+#include "hark_hal.h"
+
+#define HARK_GPIO_PIN(pin, caps) {pin, caps},
+static const hark_gpio_info_t uno_pins[] = {HARK_GPIO_TABLE};
+#undef HARK_GPIO_PIN
+
+static const hark_board_t uno_board = {
+    .model = HARK_BOARD_PROFILE,
+    .firmware_version = HARK_FIRMWARE_VERSION,
+    .features = HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_TONE | HARK_FEATURE_LED |
+                HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE,
+    .mic_sample_rate_hz = HARK_MIC_SAMPLE_RATE_HZ,
+    .mic_bits = HARK_MIC_BITS,
+    .mic_codecs = (1u << HARK_CODEC_ULAW) | (1u << HARK_CODEC_IMA_ADPCM),
+    .default_codec = HARK_CODEC_IMA_ADPCM,
+    .buttons = 1,
+    .led_count = HARK_LED_COUNT,
+    .led_kind = HARK_LED_KIND_GPIO_MONO,
+    .speaker_kind = HARK_SPEAKER_KIND_PIEZO,
+    .speaker_sample_rate_hz = 0,
+    .speaker_codecs = 0,
+    .max_utterance_ms = 15000,
+    .gpio = uno_pins,
+    .gpio_count = sizeof uno_pins / sizeof uno_pins[0],
+};
+
+const char *hark_board_uid(void) { return ""; } /* no unique id: the host names it by port */
+
+/* ---- state shared with the ISRs ---------------------------------------------------------------- */
+static volatile uint32_t millis_count;
+volatile uint8_t avr_mic_on;
+static volatile uint16_t tone_step;  /* phase increment per 8 kHz tick (0 = silent) */
+static volatile uint8_t led_level;   /* 0..32 soft-PWM duty */
+#define RX_RING 64 /* 2.5 ms at 250000 baud; the loop drains it far more often */
+static volatile uint8_t rx_ring[RX_RING];
+static volatile uint8_t rx_head, rx_tail;
+
+ISR(USART_RX_vect) {
+  uint8_t b = UDR0;
+  uint8_t next = (uint8_t)((rx_head + 1u) % RX_RING);
+  if (next != rx_tail) { /* full: drop the byte; the frame's CRC fails and is counted */
+    rx_ring[rx_head] = b;
+    rx_head = next;
+  }
+}
+
+ISR(TIMER2_COMPA_vect) {
+  static uint8_t ms_div, pwm;
+  static uint16_t phase;
+  static int32_t dc; /* DC estimate × 256 (one-pole high-pass, corner ≈ 5 Hz) */
+  if (avr_mic_on) {
+    int16_t x = (int16_t)((int16_t)ADC - 512) << 6; /* 10-bit, biased at VCC/2 → int16 */
+    ADCSRA |= _BV(ADSC);                             /* next conversion, 125 µs from now */
+    dc += x - (dc >> 8);
+    hark_mic_push1((int16_t)(x - (int16_t)(dc >> 8)));
+  }
+  if (++ms_div == 8) {
+    ms_div = 0;
+    millis_count++;
+  }
+  if (tone_step != 0) {
+    phase += tone_step;
+    if (phase & 0x8000u) PORTB |= _BV(PB0); else PORTB &= (uint8_t)~_BV(PB0);
+  }
+  pwm = (uint8_t)((pwm + 1u) & 31u);
+  if (pwm < led_level) PORTB |= _BV(PB5); else PORTB &= (uint8_t)~_BV(PB5);
+}
+
+/* ---- HAL ------------------------------------------------------------------------------------- */
+uint32_t hark_hal_millis(void) {
+  uint32_t m;
+  ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { m = millis_count; }
+  return m;
+}
+/* Only the sampler pushes into the capture ring: masking its interrupt is enough and leaves the UART alone. */
+void hark_hal_irq_lock(void) { TIMSK2 &= (uint8_t)~_BV(OCIE2A); }
+void hark_hal_irq_unlock(void) { TIMSK2 |= _BV(OCIE2A); }
+
+uint16_t hark_hal_serial_read(uint8_t *dst, uint16_t max) {
+  uint16_t n = 0;
+  while (n < max && rx_tail != rx_head) {
+    dst[n++] = rx_ring[rx_tail];
+    rx_tail = (uint8_t)((rx_tail + 1u) % RX_RING);
+  }
+  return n;
+}
+/* TX is polled: a 90-byte audio frame takes 3.6 ms at 250000 baud, during which the sampler keeps
+   filling the 32 ms ring. The loop never has to wait for more than one frame. */
+uint16_t hark_hal_serial_tx_room(void) { return 0xFFFF; }
+void hark_hal_serial_write(const uint8_t *src, uint16_t len) {
+  for (uint16_t i = 0; i < len; i++) {
+    while (!(UCSR0A & _BV(UDRE0))) {
+    }
+    UDR0 = src[i];
+  }
+}
+
+bool hark_hal_button_pressed(uint8_t id) { return id == 0 && !(PIND & _BV(PD2)); }
+
+void hark_hal_led_write(uint8_t index, uint8_t r, uint8_t g, uint8_t b) {
+  (void)index;
+  (void)g;
+  (void)b;
+  led_level = (uint8_t)((r + 7u) >> 3); /* mono: the core passes r = g = b = level; 0..255 → 0..32 */
+}
+void hark_hal_led_show(void) {}
+
+void hark_hal_tone(uint16_t freq_hz, uint8_t volume_pct) {
+  /* A piezo has one loudness: volume 0 is silence, anything else plays. 4 kHz is the Nyquist limit. */
+  if (freq_hz == 0 || volume_pct == 0 || freq_hz > 4000) {
+    tone_step = 0;
+    PORTB &= (uint8_t)~_BV(PB0);
+  } else {
+    tone_step = (uint16_t)(((uint32_t)freq_hz << 16) / HARK_MIC_SAMPLE_RATE_HZ);
+  }
+}
+
+void hark_hal_speaker_open(uint32_t sample_rate_hz) { (void)sample_rate_hz; }
+uint16_t hark_hal_speaker_room(void) { return 0; }
+void hark_hal_speaker_write(const int16_t *samples, uint16_t n) {
+  (void)samples;
+  (void)n;
+}
+
+void hark_hal_mic_enable(bool on) {
+  if (on) {
+    ADMUX = _BV(REFS0); /* AVcc reference, channel 0 (A0) */
+    ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADPS2) | _BV(ADPS1); /* ÷64: 250 kHz ADC clock, 52 µs a conversion */
+  }
+  avr_mic_on = on;
+}
+void hark_hal_mic_poll(void) {} /* the sampler ISR pushes directly */
+
+void hark_hal_debug(uint8_t level, const char *text) {
+  (void)level;
+  (void)text;
+}
+
+/* ---- boot ------------------------------------------------------------------------------------ */
+static void hardware_init(void) {
+  UCSR0A = _BV(U2X0);
+  UBRR0 = (uint16_t)(F_CPU / (8UL * HARK_SERIAL_BAUD) - 1UL);
+  UCSR0B = _BV(RXEN0) | _BV(TXEN0) | _BV(RXCIE0);
+  UCSR0C = _BV(UCSZ01) | _BV(UCSZ00); /* 8N1 */
+  DDRB |= _BV(PB0) | _BV(PB5);        /* piezo, LED */
+  PORTD |= _BV(PD2);                  /* button pull-up */
+  TCCR2A = _BV(WGM21);                /* CTC */
+  TCCR2B = _BV(CS21);                 /* ÷8: 2 MHz */
+  OCR2A = (uint8_t)(F_CPU / 8UL / HARK_MIC_SAMPLE_RATE_HZ - 1UL);
+  TIMSK2 = _BV(OCIE2A);
+}
+
+int main(void) {
+  hardware_init();
+  sei();
+  hark_device_setup(&uno_board);
+  for (;;) hark_device_loop();
+}

@@ -1,0 +1,83 @@
+/*
+ * avr_gpio.c — GPIO for the host's johnny-five IO plugin on the ATmega328P. Arduino pin numbers:
+ * 0–7 PORTD, 8–13 PORTB, 14–19 PORTC (A0–A5). The core has already checked every pin and mode
+ * against board_pins.h's table, so this only maps numbers to registers.
+ */
+#include <avr/io.h>
+
+#include "avr_board.h"
+#include "board_pins.h"
+#include "gpio/hark_gpio.h"
+#include "hark_hal.h"
+
+static volatile uint8_t *ddr_of(uint8_t pin) { return pin < 8 ? &DDRD : pin < 14 ? &DDRB : &DDRC; }
+static volatile uint8_t *port_of(uint8_t pin) { return pin < 8 ? &PORTD : pin < 14 ? &PORTB : &PORTC; }
+static volatile uint8_t *pinreg_of(uint8_t pin) { return pin < 8 ? &PIND : pin < 14 ? &PINB : &PINC; }
+static uint8_t bit_of(uint8_t pin) { return (uint8_t)_BV(pin < 8 ? pin : pin < 14 ? pin - 8 : pin - 14); }
+
+#define SERVO_TOP 39999u /* Timer1 ÷8 = 0.5 µs ticks, 20 ms period */
+
+static void pwm_timers_on(uint8_t pin) {
+  if (pin == 5 || pin == 6) {
+    TCCR0A |= _BV(WGM01) | _BV(WGM00); /* fast PWM, ~977 Hz */
+    TCCR0B = _BV(CS01) | _BV(CS00);
+    TCCR0A |= pin == 6 ? _BV(COM0A1) : _BV(COM0B1);
+  } else {
+    TCCR1A |= _BV(WGM11);
+    TCCR1B = _BV(WGM13) | _BV(WGM12) | _BV(CS11); /* mode 14, ICR1 top, 50 Hz */
+    ICR1 = SERVO_TOP;
+    TCCR1A |= pin == 9 ? _BV(COM1A1) : _BV(COM1B1);
+  }
+}
+
+void hark_hal_gpio_mode(uint8_t pin, uint8_t mode) {
+  uint8_t bit = bit_of(pin);
+  switch (mode) {
+    case HARK_GPIO_OUTPUT:
+    case HARK_GPIO_PWM:
+    case HARK_GPIO_SERVO:
+      *ddr_of(pin) |= bit;
+      if (mode != HARK_GPIO_OUTPUT) pwm_timers_on(pin);
+      break;
+    case HARK_GPIO_INPUT_PULLUP:
+      *ddr_of(pin) &= (uint8_t)~bit;
+      *port_of(pin) |= bit;
+      break;
+    default: /* input, analog */
+      *ddr_of(pin) &= (uint8_t)~bit;
+      *port_of(pin) &= (uint8_t)~bit;
+      break;
+  }
+}
+
+void hark_hal_gpio_write(uint8_t pin, uint8_t mode, uint16_t value) {
+  if (mode == HARK_GPIO_OUTPUT) {
+    if (value) *port_of(pin) |= bit_of(pin); else *port_of(pin) &= (uint8_t)~bit_of(pin);
+    return;
+  }
+  if (pin == 5) OCR0B = (uint8_t)value;
+  else if (pin == 6) OCR0A = (uint8_t)value;
+  else {
+    /* servo: 544..2400 µs like Arduino's Servo; pwm: duty of the 50 Hz period */
+    uint16_t ticks = mode == HARK_GPIO_SERVO ? (uint16_t)(1088u + (uint32_t)value * (4800u - 1088u) / 180u)
+                                             : (uint16_t)((uint32_t)value * SERVO_TOP / 255u);
+    if (pin == 9) OCR1A = ticks; else OCR1B = ticks;
+  }
+}
+
+uint16_t hark_hal_gpio_read(uint8_t pin, uint8_t mode) {
+  static uint16_t last_analog[6];
+  if (mode != HARK_GPIO_ANALOG) return (*pinreg_of(pin) & bit_of(pin)) ? 1u : 0u;
+  uint8_t ch = (uint8_t)(pin - 14u);
+  /* While the sampler owns the ADC (an utterance is streaming) report the last idle reading. */
+  if (avr_mic_on) {
+    return last_analog[ch];
+  }
+  ADMUX = (uint8_t)(_BV(REFS0) | ch);
+  ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADPS2) | _BV(ADPS1);
+  while (ADCSRA & _BV(ADSC)) {
+  }
+  last_analog[ch] = ADC;
+  ADMUX = _BV(REFS0);
+  return last_analog[ch];
+}

@@ -1,0 +1,359 @@
+/* hark_device.c — link state machine, message dispatch and the main loop (see hark_device.h). */
+#include "device/hark_device.h"
+
+#include "device/hark_link.h"
+#include "hark_hal.h"
+#include "hark_protocol.h"
+
+hark_device_t hark_dev;
+
+#define DEV hark_dev
+
+static const char *link_name(uint8_t s) {
+  return s == HARK_LINK_READY ? HARK_PSTR("READY") : HARK_PSTR("AWAIT_ACK");
+}
+
+static void set_link(uint8_t to) {
+  if (DEV.link == to) return;
+  uint8_t from = DEV.link;
+  DEV.link = to;
+  hark_device_log_transition(HARK_PSTR("link"), link_name(from), link_name(to));
+}
+
+/* ---- outgoing ---------------------------------------------------------------------------- */
+
+void hark_device_send(const hark_msg_t *m) {
+  if (hark_link_send(m) != HARK_OK) DEV.stats.tx_rejected++; /* a core bug: a field out of range */
+}
+
+static void send_hello(uint32_t now_ms) {
+  const hark_board_t *b = DEV.board;
+  uint8_t pins[2 * HARK_GPIO_MAX];
+  hark_msg_t m;
+  m.type = HARK_MSG_HELLO;
+  hark_hello_t *h = &m.u.hello;
+  h->version_major = HARK_PROTOCOL_MAJOR;
+  h->version_minor = HARK_PROTOCOL_MINOR;
+  h->features = b->features;
+  h->board_model = hark_cstr(b->model);
+  h->firmware_version = hark_cstr(b->firmware_version);
+  h->board_uid = hark_cstr(hark_board_uid());
+  h->mic_sample_rate = b->mic_sample_rate_hz;
+  h->mic_bits = b->mic_bits;
+  h->mic_codecs = b->mic_codecs;
+  h->mic_channels = 1;
+  h->buttons = b->buttons;
+  h->led_count = b->led_count;
+  h->led_kind = b->led_kind;
+  h->speaker_kind = b->speaker_kind;
+  h->speaker_sample_rate = b->speaker_sample_rate_hz;
+  h->speaker_codecs = b->speaker_codecs;
+  h->speaker_buffer_bytes = HARK_SPEAKER_BUFFER_BYTES;
+  h->max_rx_payload = HARK_RX_MAX_PAYLOAD;
+  h->gpio_count = DEV.gpio.count;
+  for (uint8_t i = 0; i < DEV.gpio.count; i++) {
+    pins[2 * i] = b->gpio[i].pin;
+    pins[2 * i + 1] = b->gpio[i].caps;
+  }
+  h->gpio = pins;
+  if (hark_link_send(&m) != HARK_OK) {
+    /* Only a build error gets here: the strings outgrew HARK_HELLO_STRINGS_MAX_BYTES. Say so locally. */
+    DEV.stats.tx_rejected++;
+    hark_device_log(HARK_LOG_ERROR, HARK_PSTR("HELLO does not fit: raise HARK_HELLO_STRINGS_MAX_BYTES"));
+  }
+  DEV.last_hello_ms = now_ms;
+}
+
+
+static void send_gpio_state(void *ctx, uint8_t pin, uint16_t value) {
+  (void)ctx;
+  hark_msg_t m;
+  m.type = HARK_MSG_GPIO_STATE;
+  m.u.gpio_state.pin = pin;
+  m.u.gpio_state.value = value;
+  hark_device_send(&m);
+}
+
+/* Print what the core believes about its hardware (ESPHome's dump_config), once per handshake. */
+static void dump_config(void) {
+  const hark_board_t *b = DEV.board;
+  hark_device_log_ram(HARK_LOG_INFO, b->model, (uint8_t)hark_cstr(b->model).len);
+  switch (DEV.codec) {
+    case HARK_CODEC_PCM16: hark_device_log(HARK_LOG_INFO, HARK_PSTR("mic: streaming PCM16")); break;
+    case HARK_CODEC_ULAW: hark_device_log(HARK_LOG_INFO, HARK_PSTR("mic: streaming mu-law")); break;
+    default: hark_device_log(HARK_LOG_INFO, HARK_PSTR("mic: streaming IMA-ADPCM")); break;
+  }
+  if (b->speaker_kind == HARK_SPEAKER_KIND_PCM) hark_device_log(HARK_LOG_INFO, HARK_PSTR("speaker: PCM, credit flow"));
+  if (b->speaker_kind == HARK_SPEAKER_KIND_PIEZO) hark_device_log(HARK_LOG_INFO, HARK_PSTR("speaker: piezo, tones only"));
+  if (DEV.ack_flags & 1u) hark_device_log(HARK_LOG_INFO, HARK_PSTR("vad: may end utterances"));
+}
+
+/* ---- host-facing state -------------------------------------------------------------------- */
+
+static void reset_host_state(void) {
+  hark_device_capture_abort();
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+  /* The STOPPED report still goes out: a host that was only slow learns its stream ended. */
+  if (hark_speaker_active(&DEV.speaker)) hark_speaker_stop(&DEV.speaker, DEV.speaker.stream);
+#endif
+  hark_gpio_reset(&DEV.gpio);
+  hark_tone_stop(&DEV.tone);
+}
+
+static void on_hello_ack(const hark_hello_ack_t *a, uint32_t now_ms) {
+  if (a->version_major != HARK_PROTOCOL_MAJOR) {
+    hark_device_error(HARK_ERROR_VERSION_MISMATCH, HARK_PSTR("protocol version mismatch: board speaks 1.0"));
+    return;
+  }
+  uint8_t codec = a->audio_codec;
+  if (codec > HARK_CODEC_IMA_ADPCM || (DEV.board->mic_codecs & (1u << codec)) == 0) {
+    hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("audio_codec not offered; using the board default"));
+    codec = DEV.board->default_codec;
+  }
+  if (DEV.link == HARK_LINK_READY) {
+    hark_device_log(HARK_LOG_INFO, HARK_PSTR("host reconnected: resetting host-facing state"));
+    reset_host_state();
+  }
+  DEV.features = a->features & DEV.board->features;
+  DEV.codec = codec;
+  DEV.chunk_ms = a->chunk_ms != 0 ? a->chunk_ms : HARK_DEFAULT_CHUNK_MS;
+  DEV.heartbeat_ms = a->heartbeat_ms != 0 ? a->heartbeat_ms : HARK_DEFAULT_HEARTBEAT_MS;
+  DEV.ack_flags = a->flags;
+  uint32_t samples = DEV.board->mic_sample_rate_hz * DEV.chunk_ms / 1000u;
+  /* A chunk must fit the board's buffers and one frame's payload (AUDIO header: 3 bytes); halve it
+     until it does — the host counts chunks, not milliseconds. */
+  while (samples > HARK_CHUNK_MAX_SAMPLES ||
+         3u + (uint32_t)hark_device_encoded_bytes((uint16_t)(samples > 0xFFFFu ? 0xFFFFu : samples)) > HARK_MAX_PAYLOAD_BYTES) {
+    samples /= 2u;
+  }
+  DEV.chunk_samples = (uint16_t)(samples != 0 ? samples : 1u);
+  DEV.last_rx_ms = now_ms;
+  set_link(HARK_LINK_READY);
+  dump_config();
+}
+
+static void send_pong(uint32_t token) {
+  hark_msg_t m;
+  m.type = HARK_MSG_PONG;
+  m.u.pong.token = token;
+  m.u.pong.uptime_ms = hark_hal_millis();
+  uint32_t bad = hark_link_rx_dropped() + DEV.stats.rx_frames_bad;
+  m.u.pong.rx_frames_bad = (uint16_t)(bad > 0xFFFFu ? 0xFFFFu : bad);
+  m.u.pong.audio_overflows = DEV.ring.overflows;
+  hark_device_send(&m);
+}
+
+static void on_tone(const hark_tone_t *t, uint32_t now_ms) {
+  hark_tone_seq_step_t steps[HARK_TONE_MAX_STEPS];
+  uint8_t count = t->count > HARK_TONE_MAX_STEPS ? HARK_TONE_MAX_STEPS : t->count;
+  for (uint8_t i = 0; i < count; i++) {
+    steps[i].freq_hz = t->steps[i].freq_hz;
+    steps[i].duration_ms = t->steps[i].duration_ms;
+    steps[i].volume_pct = t->steps[i].volume;
+  }
+  hark_tone_play(&DEV.tone, steps, count, now_ms);
+}
+
+static void on_gpio(const hark_msg_t *m, uint32_t now_ms) {
+  uint8_t err = 0;
+  uint16_t v = 0;
+  switch (m->type) {
+    case HARK_MSG_GPIO_MODE: err = hark_gpio_mode(&DEV.gpio, m->u.gpio_mode.pin, m->u.gpio_mode.mode); break;
+    case HARK_MSG_GPIO_WRITE: err = hark_gpio_write(&DEV.gpio, m->u.gpio_write.pin, m->u.gpio_write.value); break;
+    case HARK_MSG_GPIO_READ:
+      err = hark_gpio_read(&DEV.gpio, m->u.gpio_read.pin, &v);
+      if (err == 0) send_gpio_state(NULL, m->u.gpio_read.pin, v);
+      break;
+    default:
+      err = hark_gpio_report(&DEV.gpio, m->u.gpio_report.pin, m->u.gpio_report.enable != 0,
+                             m->u.gpio_report.interval_ms, now_ms);
+      break;
+  }
+  if (err == HARK_ERROR_GPIO_INVALID_PIN) hark_device_error(err, HARK_PSTR("GPIO: pin not usable or lacks that mode"));
+  if (err == HARK_ERROR_BAD_MESSAGE) hark_device_error(err, HARK_PSTR("GPIO: value out of range for the mode"));
+}
+
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+static void on_speaker(const hark_msg_t *m) {
+  hark_speaker_t *s = &DEV.speaker;
+  switch (m->type) {
+    case HARK_MSG_SPEAKER_START:
+      if (hark_speaker_active(s)) hark_speaker_stop(s, s->stream);
+      if (!hark_speaker_start(s, m->u.speaker_start.stream, m->u.speaker_start.codec, m->u.speaker_start.sample_rate)) {
+        hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("SPEAKER_START: codec must be PCM16 or mu-law"));
+      }
+      break;
+    case HARK_MSG_SPEAKER_DATA:
+      if (hark_speaker_data(s, m->u.speaker_data.stream, m->u.speaker_data.data.data, m->u.speaker_data.data.len) ==
+          HARK_SPEAKER_OVERRUN) {
+        DEV.stats.speaker_overruns++;
+        hark_device_error(HARK_ERROR_SPEAKER_OVERRUN, HARK_PSTR("SPEAKER_DATA beyond the granted credit"));
+      }
+      break;
+    case HARK_MSG_SPEAKER_END: hark_speaker_end(s, m->u.speaker_end.stream); break;
+    default: hark_speaker_stop(s, m->u.speaker_stop.stream); break;
+  }
+}
+#endif
+
+void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len) {
+  uint32_t now_ms = hark_hal_millis();
+  DEV.stats.frames_rx++;
+  DEV.last_rx_ms = now_ms;
+  hark_msg_t m;
+  int rc = hark_msg_decode(type, payload, len, &m);
+  if (rc == HARK_ERR_UNKNOWN_TYPE) {
+    DEV.stats.unknown_type++; /* a newer host's message: skip (SPEC §2) */
+    return;
+  }
+  if (rc != HARK_OK) {
+    DEV.stats.rx_frames_bad++;
+    hark_device_error(HARK_ERROR_BAD_MESSAGE, HARK_PSTR("payload too short or invalid for its type"));
+    return;
+  }
+  if (type == HARK_MSG_HELLO_ACK) {
+    on_hello_ack(&m.u.hello_ack, now_ms);
+    return;
+  }
+  if (type == HARK_MSG_PING) {
+    send_pong(m.u.ping.token);
+    /* SPEC §2: a PING asks an un-acknowledged board for HELLO; sent from the loop, off this stack. */
+    if (DEV.link != HARK_LINK_READY) DEV.hello_due = true;
+    return;
+  }
+  /* Output messages count only after HELLO_ACK (SPEC §2); board→host types are not for us. */
+  if (DEV.link != HARK_LINK_READY) return;
+  switch (type) {
+    case HARK_MSG_CAPTURE:
+      if (m.u.capture.action == HARK_CAPTURE_STOP) {
+        hark_device_capture_end(HARK_AUDIO_END_HOST_REQUEST);
+      } else if (!hark_device_capture_start(m.u.capture.mode == HARK_CAPTURE_MODE_CONTINUOUS
+                                                ? HARK_AUDIO_TRIGGER_CONTINUOUS
+                                                : HARK_AUDIO_TRIGGER_HOST_CAPTURE,
+                                            m.u.capture.mode == HARK_CAPTURE_MODE_CONTINUOUS, m.u.capture.max_ms)) {
+        hark_device_error(HARK_ERROR_BUSY, HARK_PSTR("CAPTURE: an utterance is already streaming"));
+      }
+      break;
+    case HARK_MSG_LED: {
+      const hark_led_t *l = &m.u.led;
+      if (!hark_led_set(&DEV.led, l->index, l->effect, l->r, l->g, l->b, l->period_ms, l->duration_ms, now_ms)) {
+        hark_device_error(HARK_ERROR_BAD_MESSAGE, HARK_PSTR("LED: no such LED index or effect"));
+      }
+      break;
+    }
+    case HARK_MSG_TONE: on_tone(&m.u.tone, now_ms); break;
+    case HARK_MSG_VOLUME:
+      DEV.volume_pct = m.u.volume.level > 100 ? 100 : m.u.volume.level;
+      DEV.tone.master_pct = DEV.volume_pct;
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+      DEV.speaker.volume_pct = DEV.volume_pct;
+#endif
+      break;
+    case HARK_MSG_SPEAKER_START:
+    case HARK_MSG_SPEAKER_DATA:
+    case HARK_MSG_SPEAKER_END:
+    case HARK_MSG_SPEAKER_STOP:
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+      on_speaker(&m);
+#else
+      if (type == HARK_MSG_SPEAKER_START) hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("this board has no PCM speaker"));
+#endif
+      break;
+    case HARK_MSG_GPIO_MODE:
+    case HARK_MSG_GPIO_WRITE:
+    case HARK_MSG_GPIO_READ:
+    case HARK_MSG_GPIO_REPORT: on_gpio(&m, now_ms); break;
+    default: DEV.stats.unknown_type++; break; /* HELLO, AUDIO, BUTTON ...: board → host only */
+  }
+}
+
+/* ---- buttons ------------------------------------------------------------------------------ */
+
+static void buttons_loop(uint32_t now_ms) {
+  for (uint8_t id = 0; id < DEV.board->buttons && id < HARK_BUTTON_MAX; id++) {
+    uint8_t ev = hark_button_update(&DEV.button[id], hark_hal_button_pressed(id), now_ms);
+    if (ev == 0 || DEV.link != HARK_LINK_READY) continue;
+    for (uint8_t k = 0; k < 5; k++) {
+      uint8_t e = hark_button_event_order[k];
+      if ((ev & HARK_BUTTON_BIT(e)) == 0) continue;
+      hark_msg_t m;
+      m.type = HARK_MSG_BUTTON;
+      m.u.button.button = id;
+      m.u.button.event = e;
+      hark_device_send(&m);
+      if (id != 0) continue;
+      if (e == HARK_BUTTON_DOWN) DEV.press_ms = now_ms;
+      if (e == HARK_BUTTON_DOWN && DEV.cap == HARK_CAP_IDLE) {
+        hark_device_capture_start(HARK_AUDIO_TRIGGER_BUTTON, false, 0);
+      } else if (e == HARK_BUTTON_UP && DEV.cap == HARK_CAP_STREAMING && DEV.trigger == HARK_AUDIO_TRIGGER_BUTTON) {
+        /* A tap keeps listening when the board VAD may end the utterance; a hold ends on release. */
+        bool tap = (DEV.ack_flags & 1u) != 0 && now_ms - DEV.press_ms < HARK_TAP_MS;
+        if (!tap) hark_device_capture_end(HARK_AUDIO_END_BUTTON_RELEASED);
+      }
+    }
+  }
+}
+
+/* ---- setup and loop ------------------------------------------------------------------------- */
+
+void hark_device_setup(const hark_board_t *board) {
+  DEV.board = board;
+  DEV.link = HARK_LINK_AWAIT_ACK;
+  DEV.codec = board->default_codec;
+  DEV.chunk_ms = HARK_DEFAULT_CHUNK_MS;
+  DEV.heartbeat_ms = HARK_DEFAULT_HEARTBEAT_MS;
+  DEV.chunk_samples = (uint16_t)(board->mic_sample_rate_hz * HARK_DEFAULT_CHUNK_MS / 1000u);
+  if (DEV.chunk_samples > HARK_CHUNK_MAX_SAMPLES) DEV.chunk_samples = HARK_CHUNK_MAX_SAMPLES;
+  DEV.volume_pct = 100;
+  DEV.cap = HARK_CAP_IDLE;
+  DEV.stream = 0xFF; /* the first utterance is stream 0 */
+  hark_capture_init(&DEV.ring, DEV.ring_buf, HARK_CAPTURE_RING_SAMPLES);
+  for (uint8_t i = 0; i < HARK_BUTTON_MAX; i++) hark_button_init(&DEV.button[i], NULL);
+  hark_led_init(&DEV.led, board->led_count, board->led_kind == 1);
+  hark_tone_init(&DEV.tone);
+  hark_vad_init(&DEV.vad, NULL);
+  hark_gpio_init(&DEV.gpio, board->gpio, board->gpio_count);
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+  hark_speaker_init(&DEV.speaker, DEV.speaker_buf, HARK_SPEAKER_BUFFER_BYTES);
+#endif
+  hark_link_init();
+  hark_device_log(HARK_LOG_INFO, HARK_PSTR("hark firmware " HARK_FIRMWARE_VERSION " booted"));
+  dump_config(); /* locally now (hark_hal_debug); again as LOG frames once a host is connected */
+  send_hello(hark_hal_millis());
+}
+
+void hark_device_loop(void) {
+  hark_link_poll();
+  /* Read the clock after the frames were handled: they stamp last_rx_ms with the time they arrived,
+     and an earlier now_ms would make now_ms - last_rx_ms wrap to "host gone for 49 days". */
+  uint32_t now_ms = hark_hal_millis();
+  if (DEV.link == HARK_LINK_AWAIT_ACK && (DEV.hello_due || now_ms - DEV.last_hello_ms >= HARK_HELLO_INTERVAL_MS)) {
+    send_hello(now_ms);
+  }
+  DEV.hello_due = false;
+  if (DEV.link == HARK_LINK_READY && now_ms - DEV.last_rx_ms >= 3u * DEV.heartbeat_ms) {
+    hark_device_log(HARK_LOG_WARN, HARK_PSTR("no frame from the host for 3 heartbeats"));
+    reset_host_state();
+    set_link(HARK_LINK_AWAIT_ACK);
+    send_hello(now_ms);
+  }
+  buttons_loop(now_ms);
+  hark_device_capture_loop(now_ms);
+  hark_led_loop(&DEV.led, now_ms);
+  hark_tone_loop(&DEV.tone, now_ms);
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+  hark_speaker_loop(&DEV.speaker);
+  hark_speaker_report_t r;
+  if (hark_speaker_take_report(&DEV.speaker, &r)) {
+    hark_msg_t m;
+    m.type = HARK_MSG_SPEAKER_CREDIT;
+    m.u.speaker_credit.stream = r.stream;
+    m.u.speaker_credit.credit_bytes = r.credit_bytes;
+    m.u.speaker_credit.buffered_bytes = r.buffered_bytes;
+    m.u.speaker_credit.state = r.state;
+    m.u.speaker_credit.underruns = r.underruns;
+    hark_device_send(&m);
+  }
+#endif
+  if (DEV.link == HARK_LINK_READY) hark_gpio_loop(&DEV.gpio, now_ms, send_gpio_state, NULL);
+}

@@ -1,0 +1,77 @@
+/* hark_link.c — see hark_link.h. */
+#include "device/hark_link.h"
+
+#include "device/hark_device.h"
+#include "hark_frame.h"
+#include "hark_hal.h"
+
+#define RX_BUF_BYTES HARK_FRAME_DECODER_BUF_BYTES(HARK_RX_MAX_PAYLOAD)
+#define STAGE_BYTES 32 /* bytes gathered before one hark_hal_serial_write */
+#define SCRATCH_BYTES 48 /* hark_msg_write's fixed fields, every message but HELLO */
+#define HELLO_SCRATCH_BYTES (HARK_MSG_HELLO_MIN_BYTES + HARK_HELLO_STRINGS_MAX_BYTES + 2 * HARK_GPIO_MAX)
+
+static uint8_t rx_buf[RX_BUF_BYTES];
+static hark_frame_decoder_t rx;
+static uint16_t tx_seq;
+static uint8_t stage[STAGE_BYTES];
+static uint8_t stage_len;
+
+void hark_link_init(void) {
+  hark_frame_decoder_init(&rx, rx_buf, (uint16_t)sizeof rx_buf);
+  tx_seq = 0;
+  stage_len = 0;
+}
+
+static void on_frame(void *ctx, const hark_frame_t *f) {
+  (void)ctx;
+  hark_device_on_frame(f->type, f->payload, f->len);
+}
+
+void hark_link_poll(void) {
+  uint8_t chunk[16];
+  /* Bounded: at most 16 reads (256 bytes) a pass so a flood of input cannot starve audio capture. */
+  for (uint8_t i = 0; i < 16; i++) {
+    uint16_t n = hark_hal_serial_read(chunk, sizeof chunk);
+    if (n == 0) break;
+    hark_frame_decoder_push(&rx, chunk, n, on_frame, NULL);
+  }
+}
+
+static void flush(void) {
+  if (stage_len != 0) hark_hal_serial_write(stage, stage_len);
+  stage_len = 0;
+}
+
+static void put(void *ctx, uint8_t byte) {
+  (void)ctx;
+  stage[stage_len++] = byte;
+  if (stage_len == STAGE_BYTES) flush();
+}
+
+/* Separate, never-inlined frames for the two scratch sizes: on an ATmega328P the stack is what the
+   2 KiB of RAM leave over, and the large HELLO scratch must not sit on every send's stack. */
+__attribute__((noinline)) static int write_hello(const hark_msg_t *msg) {
+  uint8_t scratch[HELLO_SCRATCH_BYTES];
+  return hark_msg_write(msg, tx_seq, scratch, sizeof scratch, put, NULL);
+}
+
+__attribute__((noinline)) static int write_small(const hark_msg_t *msg) {
+  uint8_t scratch[SCRATCH_BYTES];
+  return hark_msg_write(msg, tx_seq, scratch, sizeof scratch, put, NULL);
+}
+
+int hark_link_send(const hark_msg_t *msg) {
+  int rc = msg->type == HARK_MSG_HELLO ? write_hello(msg) : write_small(msg);
+  flush();
+  if (rc == HARK_OK) {
+    tx_seq++;
+    hark_dev.stats.frames_tx++;
+  }
+  return rc;
+}
+
+uint32_t hark_link_rx_dropped(void) { return hark_frame_stats_dropped(&rx.stats); }
+
+uint16_t hark_link_tx_seq(void) { return tx_seq; }
+
+void hark_link_set_tx_seq(uint16_t seq) { tx_seq = seq; }

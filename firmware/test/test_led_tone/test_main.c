@@ -1,0 +1,3 @@
+/* PlatformIO entry for firmware/tests/test_led_tone.c (see firmware/test/test_custom_runner.py). */
+#include "../../tests/fake_hal.c"
+#include "../../tests/test_led_tone.c"
