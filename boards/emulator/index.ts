@@ -1,0 +1,5 @@
+/** The emulated board, its pty transport and fault injection. */
+export * from './audio-source.js';
+export * from './emulated-board.js';
+export * from './faults.js';
+export * from './pty-pair.js';

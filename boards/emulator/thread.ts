@@ -1,0 +1,79 @@
+/**
+ * Worker-thread entry that runs emulated boards off the caller's thread, so a test can block its own
+ * main thread (or a benchmark can load it) without the boards' audio timing suffering. Driven by
+ * remote.ts; each request names a board and a method from CALLABLE.
+ */
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import { EmulatedBoard, type EmulatedBoardOptions } from './emulated-board.js';
+
+const parent = parentPort as MessagePort;
+const boards = new Map<number, EmulatedBoard>();
+let nextIndex = 0;
+
+/** Methods remote callers may invoke; results must be structured-cloneable. */
+const CALLABLE = new Set([
+  'utter',
+  'press',
+  'release',
+  'unplug',
+  'replug',
+  'stall',
+  'garbage',
+  'setFaults',
+  'setPin',
+  'setAudio',
+  'close',
+]);
+/** Board events forwarded to the caller. */
+const FORWARDED = [
+  'ack',
+  'stream-start',
+  'stream-end',
+  'audio-exhausted',
+  'host-gone',
+  'led',
+  'tone',
+  'speaker',
+  'gpio',
+];
+
+type Request =
+  | { id: number; op: 'create'; opts: EmulatedBoardOptions & { dir?: string; name?: string } }
+  | { id: number; op: 'call'; index: number; method: string; args: unknown[] }
+  | { id: number; op: 'snapshot'; index: number };
+
+async function handle(req: Request): Promise<unknown> {
+  if (req.op === 'create') {
+    const board = await EmulatedBoard.overPty(req.opts);
+    const index = nextIndex++;
+    boards.set(index, board);
+    for (const ev of FORWARDED)
+      board.on(ev, (payload: unknown) => parent.postMessage({ event: ev, index, payload }));
+    return { index, hostPath: board.hostPath, uid: board.uid };
+  }
+  const board = boards.get(req.index);
+  if (!board) throw new Error(`no emulated board ${req.index}`);
+  if (req.op === 'snapshot') {
+    return {
+      stats: board.stats,
+      acked: board.ack !== undefined,
+      leds: board.leds,
+      tones: board.tones,
+      volume: board.volume,
+      speaker: board.speaker.stats,
+      streaming: board.streaming,
+    };
+  }
+  if (!CALLABLE.has(req.method)) throw new Error(`method ${req.method} cannot be called remotely`);
+  const fn = (board as unknown as Record<string, (...a: unknown[]) => unknown>)[req.method]!;
+  const result = await fn.apply(board, req.args);
+  if (req.method === 'close') boards.delete(req.index);
+  return result;
+}
+
+parent.on('message', (req: Request) => {
+  handle(req).then(
+    (value) => parent.postMessage({ id: req.id, ok: true, value }),
+    (e: Error) => parent.postMessage({ id: req.id, ok: false, message: e.message }),
+  );
+});

@@ -1,0 +1,139 @@
+/**
+ * Loads and indexes the board profiles in `boards/profiles/`, matches USB ids to profiles and turns a
+ * profile into the HELLO capabilities its firmware (or the emulator) announces.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HarkError } from '../host/errors.js';
+import { type AudioCodecId, Feature, type Hello, LedKind, SpeakerKind } from '../protocol/ts/messages.js';
+import {
+  type BoardProfile,
+  CODEC_NAMES,
+  type CodecName,
+  GPIO_CAPS,
+  validateProfile,
+} from './profile-schema.js';
+
+/** `boards/profiles/` in the repository (resolved from dist/boards/ at run time). */
+export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../boards/profiles/', import.meta.url));
+
+const cache = new Map<string, Map<string, BoardProfile>>();
+
+/**
+ * Reads and validates every `*.json` in `dir` (synchronously, once per directory: profiles are a few
+ * kilobytes read at start-up). Throws HARK_ERR_BOARD_PROFILE_INVALID naming the file and field.
+ */
+export function loadProfiles(dir = DEFAULT_PROFILE_DIR): ReadonlyMap<string, BoardProfile> {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const out = new Map<string, BoardProfile>();
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const file = join(dir, name);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new HarkError(
+        'HARK_ERR_BOARD_PROFILE_INVALID',
+        `board profile ${file} is not valid JSON: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    const p = validateProfile(json, file);
+    if (p.id !== basename(name, '.json')) {
+      throw new HarkError(
+        'HARK_ERR_BOARD_PROFILE_INVALID',
+        `board profile ${file}: id "${p.id}" must equal the file name`,
+      );
+    }
+    out.set(p.id, p);
+  }
+  cache.set(dir, out);
+  return out;
+}
+
+/** The profile called `id`; throws HARK_ERR_BOARD_PROFILE_UNKNOWN listing the known ones. */
+export function getProfile(id: string, dir = DEFAULT_PROFILE_DIR): BoardProfile {
+  const all = loadProfiles(dir);
+  const p = all.get(id);
+  if (!p) {
+    throw new HarkError(
+      'HARK_ERR_BOARD_PROFILE_UNKNOWN',
+      `unknown board profile "${id}"; known: ${[...all.keys()].join(', ')}`,
+    );
+  }
+  return p;
+}
+
+/** Profiles whose USB ids match (case-insensitive: Windows reports them in upper case). */
+export function matchUsb(
+  vendorId: string | undefined,
+  productId: string | undefined,
+  dir = DEFAULT_PROFILE_DIR,
+): BoardProfile[] {
+  if (!vendorId || !productId) return [];
+  const v = vendorId.toLowerCase();
+  const pr = productId.toLowerCase();
+  return [...loadProfiles(dir).values()].filter((p) =>
+    p.usb.some((u) => u.vendorId.toLowerCase() === v && u.productId.toLowerCase() === pr),
+  );
+}
+
+/** Wire codec id of a profile codec name (SPEC §7). */
+export const codecId = (name: CodecName): AudioCodecId => CODEC_NAMES.indexOf(name) as AudioCodecId;
+const codecMask = (names: readonly CodecName[] = []): number =>
+  names.reduce((m, n) => m | (1 << codecId(n)), 0);
+
+/** The feature bits (SPEC §5) a board with this profile announces. */
+export function profileFeatures(p: BoardProfile): number {
+  let f = codecMask(p.audio.codecs) | Feature.CAPTURE; // codec bits 0..2 equal the feature bits 0..2
+  if (p.speaker.kind === 'pcm') f |= Feature.SPEAKER;
+  if (p.speaker.kind !== 'none') f |= Feature.TONE;
+  if (p.leds.count > 0) f |= Feature.LED;
+  if (p.gpio.length > 0) f |= Feature.GPIO;
+  if (p.audio.boardVad) f |= Feature.BOARD_VAD;
+  return f;
+}
+
+const LED_KIND_ID = {
+  none: LedKind.NONE,
+  'gpio-mono': LedKind.GPIO_MONO,
+  'gpio-rgb': LedKind.GPIO_RGB,
+  'addressable-rgb': LedKind.ADDRESSABLE_RGB,
+};
+const SPEAKER_KIND_ID = { none: SpeakerKind.NONE, piezo: SpeakerKind.PIEZO, pcm: SpeakerKind.PCM };
+
+/** The HELLO a board built to this profile sends (firmware version and uid are the caller's). */
+export function helloForProfile(p: BoardProfile, firmwareVersion: string, boardUid: string): Hello {
+  const pcm = p.speaker.kind === 'pcm';
+  return {
+    type: 'HELLO',
+    versionMajor: 1,
+    versionMinor: 0,
+    features: profileFeatures(p),
+    boardModel: p.id,
+    firmwareVersion,
+    boardUid,
+    micSampleRate: p.audio.sampleRate,
+    micBits: p.audio.bits,
+    micCodecs: codecMask(p.audio.codecs),
+    micChannels: 1,
+    buttons: p.buttons.length,
+    ledCount: p.leds.count,
+    ledKind: LED_KIND_ID[p.leds.kind],
+    speakerKind: SPEAKER_KIND_ID[p.speaker.kind],
+    speakerSampleRate: pcm ? (p.speaker.sampleRate ?? 0) : 0,
+    speakerCodecs: pcm ? codecMask(p.speaker.codecs) : 0,
+    speakerBufferBytes: pcm ? (p.speaker.bufferBytes ?? 0) : 0,
+    maxRxPayload: p.maxRxPayload,
+    gpio: p.gpio.map((g) => ({
+      pin: g.pin,
+      caps: g.caps.reduce((m, c) => m | (1 << GPIO_CAPS.indexOf(c)), 0),
+    })),
+  };
+}
