@@ -1,0 +1,193 @@
+/**
+ * A complete hark host serving emulated boards over real pseudo-terminals: what `hark demo` runs, and
+ * what the end-to-end tests and the latency benchmark drive. Each board "speaks" espeak-ng audio into
+ * its microphone; everything the board receives back (LED, TONE, VOLUME, speaker audio, CAPTURE) is
+ * recorded with its arrival time.
+ */
+import { EventEmitter } from 'node:events';
+import { EmulatedBoard } from '../../boards/emulator/index.js';
+import type { BoardProfile } from '../../boards/profile-schema.js';
+import type { PcmAudio } from '../audio/wav.js';
+import type { Definition } from '../commands/index.js';
+import { ConfigStore, type HarkConfig } from '../config/index.js';
+import { HarkError } from '../errors.js';
+import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
+import type { LoadProgress } from '../transcription/types.js';
+import { synthesize } from '../tts/espeak.js';
+
+/** Something the emulated board received from the host. */
+export interface BoardObservation {
+  boardId: string;
+  kind: 'led' | 'tone' | 'volume' | 'speaker' | 'capture';
+  detail: Record<string, unknown>;
+  /** performance.now() at arrival. */
+  at: number;
+}
+
+export interface HarnessOptions {
+  /** Config overrides on top of the defaults (+ HARK_* env); no file is read or written. */
+  config?: Partial<HarkConfig>;
+  commands?: Definition[];
+  commandModules?: string[];
+  asrThreads?: number;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export interface HarnessBoardOptions {
+  uid?: string;
+  profile?: string | BoardProfile;
+  /** Emulator speed: 1 real time, 4 four times faster. Default 4. */
+  speed?: number;
+}
+
+/** Pads speech with silence so end-of-speech detection sees a start and an end. */
+export function withSilence(audio: PcmAudio, leadMs = 250, tailMs = 900): PcmAudio {
+  const lead = Math.round((audio.sampleRate * leadMs) / 1000);
+  const tail = Math.round((audio.sampleRate * tailMs) / 1000);
+  const samples = new Int16Array(lead + audio.samples.length + tail);
+  samples.set(audio.samples, lead);
+  return { sampleRate: audio.sampleRate, samples };
+}
+
+const speechCache = new Map<string, Promise<PcmAudio>>();
+/** espeak-ng speech at 16 kHz with silence around it (cached per text). */
+export function spoken(text: string): Promise<PcmAudio> {
+  let p = speechCache.get(text);
+  if (!p) {
+    p = synthesize(text, { sampleRate: 16000, wpm: 150 }).then((a) => withSilence(a));
+    speechCache.set(text, p);
+  }
+  return p;
+}
+
+/** Replaces what an emulated board's microphone hears. */
+export function setBoardAudio(board: EmulatedBoard, audio: PcmAudio): void {
+  board.setAudio(audio);
+}
+
+export class Harness extends EventEmitter {
+  readonly pipeline: HarkPipeline;
+  readonly boards = new Map<string, EmulatedBoard>();
+  readonly events: PipelineEvent[] = [];
+  readonly received: BoardObservation[] = [];
+
+  private constructor(pipeline: HarkPipeline) {
+    super();
+    this.pipeline = pipeline;
+    pipeline.on('event', (e: PipelineEvent) => {
+      this.events.push(e);
+      this.emit('change');
+    });
+  }
+
+  /** Starts the host (models loaded, grammar compiled). */
+  static async start(opts: HarnessOptions = {}): Promise<Harness> {
+    // Defaults + HARK_* env only: a config folder that does not exist is never read nor created.
+    const base = new ConfigStore({ cwd: '/nonexistent/hark-demo', configName: 'none' }).resolve();
+    const config: HarkConfig = { ...base, commands: '', ...opts.config };
+    const pipeline = await HarkPipeline.start({
+      config,
+      ...(opts.commands ? { commands: opts.commands } : {}),
+      ...(opts.commandModules ? { commandModules: opts.commandModules } : {}),
+      ...(opts.asrThreads ? { asrThreads: opts.asrThreads } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      link: { heartbeatMs: 1000 },
+    });
+    return new Harness(pipeline);
+  }
+
+  /** Creates an emulated board on a pty, opens it from the host and waits for the handshake. */
+  async addBoard(opts: HarnessBoardOptions = {}): Promise<{ boardId: string; board: EmulatedBoard }> {
+    const board = await EmulatedBoard.overPty({
+      uid: opts.uid ?? `emu-${this.boards.size + 1}`,
+      profile: opts.profile ?? 'emulated',
+      speed: opts.speed ?? 4,
+      bootNoise: false,
+      helloIntervalMs: 200,
+    });
+    const record = (kind: BoardObservation['kind']) => (detail: unknown) => {
+      this.received.push({
+        boardId: board.uid,
+        kind,
+        detail: Array.isArray(detail)
+          ? { steps: detail }
+          : typeof detail === 'object'
+            ? (detail as Record<string, unknown>)
+            : { value: detail },
+        at: performance.now(),
+      });
+      this.emit('change');
+    };
+    for (const kind of ['led', 'tone', 'volume', 'speaker', 'capture'] as const) board.on(kind, record(kind));
+    try {
+      const info = await this.pipeline.open({ path: board.hostPath, profile: 'emulated' });
+      this.boards.set(info.boardId, board);
+      return { boardId: info.boardId, board };
+    } catch (e) {
+      await board.close();
+      throw e;
+    }
+  }
+
+  /** Resolves when `check` returns a value (re-checked on every event), or fails after `timeoutMs`. */
+  waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const done = (v: T) => {
+        clearTimeout(timer);
+        this.off('change', onChange);
+        resolve(v);
+      };
+      const onChange = () => {
+        const v = check();
+        if (v !== undefined) done(v);
+      };
+      const timer = setTimeout(() => {
+        this.off('change', onChange);
+        const recent = this.events
+          .slice(-8)
+          .map((e) => JSON.stringify(e))
+          .join('\n  ');
+        reject(
+          new HarkError(
+            'HARK_ERR_DEMO_STEP',
+            `timed out after ${timeoutMs} ms waiting for ${what}; last events:\n  ${recent}`,
+          ),
+        );
+      }, timeoutMs);
+      this.on('change', onChange);
+      onChange();
+    });
+  }
+
+  /** The board speaks `text` (push-to-talk: press, stream the speech, release). */
+  async say(boardId: string, text: string): Promise<void> {
+    const board = this.boards.get(boardId);
+    if (!board) throw new Error(`no emulated board ${boardId}`);
+    setBoardAudio(board, await spoken(text));
+    await board.utter();
+  }
+
+  /** Waits until the board's session is idle again after event index `from` (a command fully answered). */
+  idleAfter(boardId: string, from: number, timeoutMs = 30_000): Promise<true> {
+    const answered = (e: PipelineEvent) =>
+      e.event === 'session' &&
+      e.boardId === boardId &&
+      / -> idle on (reply\.done|transcript\.empty|timeout\.no-speech|timeout\.error)/.test(e.line);
+    return this.waitFor(
+      `board ${boardId} to finish answering`,
+      () => (this.events.slice(from).some(answered) ? true : undefined),
+      timeoutMs,
+    );
+  }
+
+  async close(): Promise<void> {
+    const errors: unknown[] = [];
+    try {
+      await this.pipeline.close();
+    } catch (e) {
+      errors.push(e);
+    }
+    for (const b of this.boards.values()) await b.close().catch((e: unknown) => errors.push(e));
+    if (errors.length) throw errors[0];
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { ExitCode } from '../errors.js';
+import { main } from './main.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  return { io: { stdout, stderr }, out: () => out, err: () => err };
+}
+
+test('usage, unknown commands and flags map to the documented exit codes', async () => {
+  let c = capture();
+  assert.equal(await main(['--help'], c.io), ExitCode.OK);
+  assert.match(c.out(), /hark demo|demo +speak/);
+  c = capture();
+  assert.equal(await main([], c.io), ExitCode.USAGE);
+  c = capture();
+  assert.equal(await main(['fly'], c.io), ExitCode.USAGE);
+  assert.match(c.err(), /unknown command "fly"/);
+  c = capture();
+  assert.equal(await main(['config', '--bogus'], c.io), ExitCode.USAGE);
+  assert.match(c.err(), /HARK_ERR_CLI_USAGE/);
+});
+
+test('hark config set/get/path work in a given folder and bad values exit 3 naming the key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hark-cli-config-'));
+  try {
+    let c = capture();
+    assert.equal(await main(['config', 'path', '--config-dir', dir], c.io), ExitCode.OK);
+    assert.equal(c.out().trim(), join(dir, 'config.json'));
+    c = capture();
+    assert.equal(
+      await main(['config', 'set', 'wakePhrase', 'hello board', '--config-dir', dir], c.io),
+      ExitCode.OK,
+    );
+    c = capture();
+    assert.equal(await main(['config', 'get', 'wakePhrase', '--config-dir', dir], c.io), ExitCode.OK);
+    assert.equal(c.out().trim(), 'hello board');
+    c = capture();
+    assert.equal(await main(['config', 'get', '--json', '--config-dir', dir], c.io), ExitCode.OK);
+    const rows = c
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; source: string });
+    assert.equal(rows.find((r) => r.key === 'wakePhrase')?.source, 'file');
+    assert.equal(rows.find((r) => r.key === 'volume')?.source, 'default');
+    c = capture();
+    assert.equal(
+      await main(['config', 'set', 'silenceMs', 'soon', '--config-dir', dir], c.io),
+      ExitCode.CONFIG,
+    );
+    assert.match(c.err(), /silenceMs must be a number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hark doctor reports every check and never crashes', async () => {
+  const c = capture();
+  const code = await main(['doctor', '--json'], c.io);
+  const checks = c
+    .out()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { name: string; status: string });
+  for (const name of ['config', 'node', 'pocketsphinx', 'vosk', 'espeak-ng', 'socat', 'serial', 'udev']) {
+    assert.ok(
+      checks.some((x) => x.name === name),
+      `check ${name} reported`,
+    );
+  }
+  assert.equal(code, checks.some((x) => x.status === 'fail') ? ExitCode.FAILURE : ExitCode.OK);
+});

@@ -1,0 +1,147 @@
+/**
+ * `hark run` — serves boards: opens every port given with --port (or every port whose USB ids match
+ * a board profile), loads the commands, and runs until Ctrl-C / SIGTERM, printing transcripts,
+ * commands and responses (JSON lines with --json). Closes ports and workers cleanly on the way out.
+ */
+import { ConfigStore, type HarkConfig } from '../config/index.js';
+import { ExitCode, HarkError, isHarkError } from '../errors.js';
+import { listPorts } from '../link/index.js';
+import { EXAMPLE_COMMANDS, HarkPipeline, type PipelineEvent } from '../pipeline.js';
+import { parseCommandArgs } from './args.js';
+import type { MainIo } from './main.js';
+import { CliReporter } from './reporter.js';
+import { Shutdown } from './shutdown.js';
+
+const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--json] [--verbose]
+
+Serves every board: listens, recognises, runs commands and answers on the board.
+  --port PATH       serial device to open (repeatable); default: config "port", else auto-detect by USB id
+  --profile ID      board profile for --port (line settings); default: from the board's HELLO
+  --commands FILE   command module to load (repeatable); default: config "commands", else the example pack
+  --wake            hands-free: listen for the wake phrase (config listenMode=wake)
+  --config-dir DIR  read the config from DIR instead of the per-user folder
+Events are printed as they happen; --json prints them as JSON lines (see host/cli/README.md).
+Exit codes: 0 stopped by a signal, 3 bad config, 4 no board, 5 speech engine failed, 6 commands failed.
+`;
+
+const asList = (v: string | boolean | undefined | (string | boolean)[]): string[] =>
+  v === undefined || typeof v === 'boolean'
+    ? []
+    : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+
+/** Human line for a pipeline event (undefined = not shown without --verbose). */
+export function describeEvent(e: PipelineEvent): string | undefined {
+  switch (e.event) {
+    case 'listening':
+      return `${e.boardId}: listening (${e.trigger})`;
+    case 'transcript':
+      return `${e.boardId}: heard "${e.text}"`;
+    case 'command':
+      return `${e.boardId}: command ${e.command} ${JSON.stringify(e.params)}`;
+    case 'response':
+      return e.text
+        ? `${e.boardId}: ${e.status === 'success' || e.status === 'info' ? '' : `[${e.status}] `}${e.text}${e.late ? ' (later)' : ''}`
+        : undefined;
+    case 'speech':
+      return `${e.boardId}: spoke "${e.text}" (${e.result})`;
+    case 'error':
+      return `${e.boardId || 'host'}: error ${e.code}: ${e.message}`;
+    default:
+      return undefined;
+  }
+}
+
+export async function run(argv: string[], io: MainIo): Promise<number> {
+  const { values } = parseCommandArgs('run', argv, {
+    port: { type: 'string', multiple: true },
+    profile: { type: 'string' },
+    commands: { type: 'string', multiple: true },
+    wake: { type: 'boolean' },
+    'config-dir': { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return ExitCode.OK;
+  }
+  const out = new CliReporter({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    json: values.json === true,
+    verbose: values.verbose === true,
+  });
+  const dir = (values['config-dir'] as string | undefined) ?? process.env.HARK_CONFIG_DIR;
+  const store = new ConfigStore(dir ? { cwd: dir } : {});
+  const config: HarkConfig = store.resolve();
+  // The profile's baud rate wins unless the user chose one (file or HARK_BAUD_RATE).
+  const explicitBaud = store.fileValues().baudRate !== undefined || process.env.HARK_BAUD_RATE !== undefined;
+  if (values.wake) config.listenMode = 'wake';
+  const commandModules = asList(values.commands as never);
+  const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_COMMANDS];
+
+  let ports = asList(values.port as never);
+  if (ports.length === 0 && config.port) ports = [config.port];
+  if (ports.length === 0) {
+    const listing = await listPorts();
+    if (listing.error) throw new HarkError('HARK_ERR_CLI_NO_BOARD', listing.error.message);
+    ports = listing.ports.filter((p) => p.profiles.length > 0).map((p) => p.path);
+    if (ports.length === 0) {
+      throw new HarkError(
+        'HARK_ERR_CLI_NO_BOARD',
+        `no hark board found among ${listing.ports.length} serial port(s); plug one in, or pass --port PATH (try "hark ports")`,
+      );
+    }
+  }
+
+  const shutdown = new Shutdown();
+  try {
+    out.progress('loading the speech recogniser...');
+    const pipeline = await HarkPipeline.start({
+      config,
+      ...(modules ? { commandModules: modules } : {}),
+      onProgress: (p) => out.progress(p.message),
+    });
+    shutdown.add(() => pipeline.close());
+    pipeline.on('event', (e: PipelineEvent) => {
+      if (e.event === 'session') out.debug(e.line);
+      else out.event(e, describeEvent(e));
+    });
+    pipeline.on('link', (e: { boardId: string; path: string; state: string; reason?: string }) =>
+      out.event(
+        { event: 'link', ...e },
+        values.verbose || e.state !== 'connecting'
+          ? `${e.boardId}: link ${e.state}${e.reason ? ` (${e.reason})` : ''}`
+          : undefined,
+      ),
+    );
+    out.note(`commands: ${pipeline.registry.commands.map((c) => c.name).join(', ')}`);
+    const opened = await Promise.allSettled(
+      ports.map((path) =>
+        pipeline.open({
+          path,
+          waitForBoard: true,
+          ...(values.profile ? { profile: values.profile as string } : {}),
+          ...(explicitBaud ? { baudRate: config.baudRate } : {}),
+        }),
+      ),
+    );
+    for (const [i, r] of opened.entries()) {
+      if (r.status === 'fulfilled')
+        out.event(
+          { event: 'board', boardId: r.value.boardId, path: r.value.path, model: r.value.hello.boardModel },
+          `${r.value.boardId}: ${r.value.hello.boardModel} on ${r.value.path} — hold the button and speak`,
+        );
+      else out.note(`${ports[i]}: ${(r.reason as Error).message}`);
+    }
+    if (opened.every((r) => r.status === 'rejected') && !shutdown.closing) {
+      throw new HarkError('HARK_ERR_CLI_NO_BOARD', `none of ${ports.join(', ')} could be opened`);
+    }
+    const signal = await shutdown.done;
+    out.note(`stopped (${signal})`);
+    return ExitCode.OK;
+  } catch (e) {
+    if (isHarkError(e)) throw e;
+    throw new HarkError('HARK_ERR_CLI_NO_BOARD', `hark run failed: ${(e as Error).message}`, { cause: e });
+  } finally {
+    await shutdown.close();
+  }
+}

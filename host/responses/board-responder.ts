@@ -1,0 +1,156 @@
+/**
+ * Everything that goes down to one board: the LED (resolved by priority from the session's
+ * conditions and the last command override, de-duplicated), earcons, VOLUME, and a command's
+ * response — tone, speech (espeak-ng → speaker codec → `link.play()` with credit flow control) or
+ * recorded audio. Playback can be interrupted (a button press while speaking).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Hello, Message } from '../../protocol/ts/messages.js';
+import { type PcmAudio, parseWav } from '../audio/wav.js';
+import type { Response } from '../commands/index.js';
+import type { HarkConfig, LedEffectConfig } from '../config/index.js';
+import type { LinkManager } from '../link/index.js';
+import { errorEvent, type PipelineEvent } from '../sessions/pipeline-events.js';
+import { type EarconName, earconMessage } from './earcons.js';
+import { type LedState, ledMessage, resolveLed } from './led-priority.js';
+import { planResponse } from './response-plan.js';
+import { prepareAudio, prepareSpeech, type SpeakerAudio } from './speech.js';
+
+export interface BoardResponderDeps {
+  link: LinkManager;
+  config: HarkConfig;
+  emit: (e: PipelineEvent) => void;
+  boardId: string;
+  /** The board's current HELLO (it changes on reconnect). */
+  hello: () => Hello;
+}
+
+export class BoardResponder {
+  /** Speaker volume, percent (sent on every handshake). */
+  volume: number;
+  readonly #d: BoardResponderDeps;
+  #override: LedEffectConfig | undefined;
+  #overrideTimer: NodeJS.Timeout | undefined;
+  #conditions: ReadonlySet<LedState> = new Set();
+  #playback: AbortController | undefined;
+  #lastLed = '';
+
+  constructor(deps: BoardResponderDeps) {
+    this.#d = deps;
+    this.volume = deps.config.volume;
+  }
+
+  /** After a handshake the board forgot its LED and volume. */
+  connected(): void {
+    this.#lastLed = '';
+    this.send({ type: 'VOLUME', level: this.volume });
+  }
+
+  /** The session's LED conditions changed. */
+  showConditions(conditions: ReadonlySet<LedState>): void {
+    this.#conditions = conditions;
+    this.#sendLed();
+  }
+
+  earcon(name: EarconName): void {
+    if (this.#d.hello().speakerKind === 0) return;
+    this.send(earconMessage(name));
+  }
+
+  /**
+   * Sends one response: LED override, volume, tone, then speech or audio (awaited).
+   * `started` is called once something audible or visible goes out.
+   */
+  async respond(r: Response, started: () => void): Promise<void> {
+    const plan = planResponse(r, this.#d.hello(), this.#d.config, this.volume);
+    const audible = plan.tone !== undefined || plan.speak !== undefined || plan.audio !== undefined;
+    if (audible || plan.led !== undefined) started();
+    if (plan.led !== undefined) this.#setOverride(plan.led);
+    if (plan.volume !== undefined) {
+      this.volume = plan.volume;
+      this.send({ type: 'VOLUME', level: plan.volume });
+    }
+    if (plan.tone) this.send(plan.tone);
+    if (plan.speak) await this.#speak(plan.speak);
+    if (plan.audio !== undefined) await this.#playRecorded(plan.audio);
+  }
+
+  /** Stops speech now (SPEAKER_STOP); the pending respond() resolves. */
+  stopPlayback(): void {
+    this.#playback?.abort();
+  }
+
+  async #speak(text: string): Promise<void> {
+    const { config } = this.#d;
+    try {
+      const audio = await prepareSpeech(text, this.#d.hello(), { voice: config.voice, wpm: config.voiceWpm });
+      const result = await this.#play(audio);
+      this.#d.emit({ event: 'speech', boardId: this.#d.boardId, text, durationMs: audio.durationMs, result });
+    } catch (e) {
+      this.#d.emit(errorEvent(this.#d.boardId, e));
+    }
+  }
+
+  async #playRecorded(source: string | PcmAudio): Promise<void> {
+    const what = typeof source === 'string' ? source : 'recorded audio';
+    try {
+      const pcm = typeof source === 'string' ? parseWav(await readFile(source), source) : source;
+      const audio = prepareAudio(pcm, this.#d.hello());
+      const result = await this.#play(audio);
+      this.#d.emit({
+        event: 'speech',
+        boardId: this.#d.boardId,
+        text: `[${what}]`,
+        durationMs: audio.durationMs,
+        result,
+      });
+    } catch (e) {
+      this.#d.emit(errorEvent(this.#d.boardId, e));
+    }
+  }
+
+  /** Plays `audio`; a newer playback or stopPlayback() stops it. */
+  async #play(audio: SpeakerAudio): Promise<'finished' | 'stopped'> {
+    this.#playback?.abort();
+    const ac = new AbortController();
+    this.#playback = ac;
+    try {
+      return await this.#d.link.play(this.#d.boardId, audio, ac.signal);
+    } finally {
+      if (this.#playback === ac) this.#playback = undefined;
+    }
+  }
+
+  #setOverride(led: { effect: LedEffectConfig; durationMs: number } | null): void {
+    clearTimeout(this.#overrideTimer);
+    this.#override = led?.effect;
+    if (led && led.durationMs > 0) {
+      this.#overrideTimer = setTimeout(() => {
+        this.#override = undefined;
+        this.#sendLed();
+      }, led.durationMs);
+      this.#overrideTimer.unref();
+    }
+    this.#sendLed();
+  }
+
+  #sendLed(): void {
+    const resolved = resolveLed(this.#conditions, this.#d.config.leds, this.#override);
+    const msg = ledMessage(resolved, this.#d.hello());
+    if (!msg) return;
+    const key = JSON.stringify(msg);
+    if (key === this.#lastLed) return; // the LED already shows this
+    this.#lastLed = key;
+    this.send(msg);
+  }
+
+  /** Writes a message to the board; a failure becomes an error event (the link reconnects by itself). */
+  send(m: Message): void {
+    this.#d.link.send(this.#d.boardId, m).catch((e: unknown) => this.#d.emit(errorEvent(this.#d.boardId, e)));
+  }
+
+  close(): void {
+    clearTimeout(this.#overrideTimer);
+    this.#playback?.abort();
+  }
+}

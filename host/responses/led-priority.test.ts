@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LED_ALL, LedEffect, LedKind } from '../../protocol/ts/messages.js';
+import { defaultConfig } from '../config/index.js';
+import { EARCONS, earconMessage } from './earcons.js';
+import { type LedState, ledMessage, parseColor, resolveLed } from './led-priority.js';
+
+const leds = defaultConfig().leds;
+const rgb = { ledKind: LedKind.ADDRESSABLE_RGB, ledCount: 12 };
+
+test('the highest-priority condition wins', () => {
+  const cases: [LedState[], string][] = [
+    [[], 'idle'],
+    [['muted'], 'muted'],
+    [['muted', 'replying'], 'replying'],
+    [['replying', 'thinking'], 'thinking'],
+    [['thinking', 'listening'], 'listening'],
+    [['listening', 'error'], 'error'],
+    [['error', 'disconnected', 'listening'], 'disconnected'],
+  ];
+  for (const [active, want] of cases)
+    assert.equal(resolveLed(new Set(active), leds).source, want, active.join('+'));
+});
+
+test('a command override beats replying and idle but not listening or errors', () => {
+  const green = { effect: 'solid' as const, color: '#00ff00', periodMs: 0 };
+  assert.equal(resolveLed(new Set(['replying'] as LedState[]), leds, green).source, 'override');
+  assert.equal(resolveLed(new Set(), leds, green).effect.color, '#00ff00');
+  assert.equal(resolveLed(new Set(['listening'] as LedState[]), leds, green).source, 'listening');
+  assert.equal(resolveLed(new Set(['error'] as LedState[]), leds, green).source, 'error');
+});
+
+test('configured effects become LED messages for RGB boards', () => {
+  const custom = { ...leds, listening: { effect: 'spin' as const, color: '#102030', periodMs: 500 } };
+  const msg = ledMessage(resolveLed(new Set(['listening'] as LedState[]), custom), rgb);
+  assert.deepEqual(msg, {
+    type: 'LED',
+    index: LED_ALL,
+    effect: LedEffect.SPIN,
+    r: 0x10,
+    g: 0x20,
+    b: 0x30,
+    periodMs: 500,
+    durationMs: 0,
+  });
+});
+
+test('mono LEDs get a distinct blink pattern per condition; LED-less boards get nothing', () => {
+  const mono = { ledKind: LedKind.GPIO_MONO, ledCount: 1 };
+  const states: LedState[] = ['disconnected', 'error', 'listening', 'thinking', 'replying', 'muted'];
+  const patterns = states.map((s) => {
+    const m = ledMessage(resolveLed(new Set([s]), leds), mono)!;
+    assert.equal(m.r, 255, `${s} is visible at full brightness`);
+    return `${m.effect}/${m.periodMs}`;
+  });
+  assert.equal(new Set(patterns).size, states.length, `patterns must differ: ${patterns.join(' ')}`);
+  assert.equal(ledMessage(resolveLed(new Set(), leds), mono)!.effect, LedEffect.OFF);
+  assert.equal(ledMessage(resolveLed(new Set(), leds), { ledKind: LedKind.NONE, ledCount: 0 }), undefined);
+});
+
+test('colours parse and earcons scale with volume', () => {
+  assert.deepEqual(parseColor('#ff8000'), { r: 255, g: 128, b: 0 });
+  const quiet = earconMessage('listening', 50);
+  assert.equal(quiet.steps.length, EARCONS.listening.length);
+  assert.equal(quiet.steps[0]!.volume, Math.round(EARCONS.listening[0]!.volume / 2));
+  assert.ok(
+    earconMessage('listening').steps.at(-1)!.freqHz > earconMessage('listening').steps[0]!.freqHz,
+    'rising',
+  );
+  assert.ok(earconMessage('error').steps.length <= 8, 'fits one TONE message');
+});

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
+import { AudioCodec, codecBit, SpeakerKind } from '../../protocol/ts/messages.js';
+import { isHarkError } from '../errors.js';
+import { applyGain, canSpeak, chooseSpeakerCodec, prepareSpeech } from './speech.js';
+
+const pcmBoard = {
+  speakerKind: SpeakerKind.PCM,
+  speakerSampleRate: 16000,
+  speakerCodecs: codecBit(AudioCodec.PCM16) | codecBit(AudioCodec.ULAW),
+};
+
+test('codec choice prefers PCM16, then µ-law, never ADPCM; piezo boards cannot speak', () => {
+  assert.equal(chooseSpeakerCodec(pcmBoard), AudioCodec.PCM16);
+  assert.equal(
+    chooseSpeakerCodec({
+      ...pcmBoard,
+      speakerCodecs: codecBit(AudioCodec.ULAW) | codecBit(AudioCodec.IMA_ADPCM),
+    }),
+    AudioCodec.ULAW,
+  );
+  assert.equal(chooseSpeakerCodec({ ...pcmBoard, speakerCodecs: codecBit(AudioCodec.IMA_ADPCM) }), undefined);
+  assert.equal(canSpeak({ speakerKind: SpeakerKind.PIEZO, speakerSampleRate: 0, speakerCodecs: 0 }), false);
+});
+
+test('gain scales and clips', () => {
+  assert.deepEqual([...applyGain(Int16Array.from([1000, -20000, 30000]), 2)], [2000, -32768, 32767]);
+});
+
+test('speech is synthesised by espeak-ng at the board rate in its codec', async () => {
+  const a = await prepareSpeech('five minutes', pcmBoard);
+  assert.equal(a.codec, AudioCodec.PCM16);
+  assert.equal(a.sampleRate, 16000);
+  assert.ok(a.durationMs > 300 && a.durationMs < 3000, `duration ${a.durationMs} ms`);
+  assert.equal(a.data.length % 2, 0, 'whole PCM16 samples');
+  const samples = decodeAudioBlock(AudioCodec.PCM16, a.data);
+  const peak = samples.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
+  assert.ok(peak > 1000, 'not silence');
+  const ulaw = await prepareSpeech('five minutes', {
+    ...pcmBoard,
+    speakerCodecs: codecBit(AudioCodec.ULAW),
+    speakerSampleRate: 8000,
+  });
+  assert.equal(ulaw.codec, AudioCodec.ULAW);
+  assert.ok(
+    Math.abs(ulaw.data.length - samples.length / 2) < 200,
+    'µ-law at 8 kHz: one byte a sample, half the samples',
+  );
+  await assert.rejects(
+    prepareSpeech('hello', { speakerKind: SpeakerKind.NONE, speakerSampleRate: 0, speakerCodecs: 0 }),
+    (e) => isHarkError(e, 'HARK_ERR_RESPONSE_SPEECH') && /hello/.test(e.message),
+  );
+});

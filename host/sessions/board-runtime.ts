@@ -1,0 +1,235 @@
+/**
+ * Everything the host does for one connected board, on the main thread: it feeds link events into
+ * the board's {@link BoardSession}, opens a transcription stream per utterance and routes the board's
+ * audio straight from the link worker to the ASR worker (never through this thread), dispatches final
+ * transcripts, and sends the responses back down: LED (priority-resolved), TONE, VOLUME, speech.
+ */
+import { ButtonEvent, CaptureAction, CaptureMode, type Message } from '../../protocol/ts/messages.js';
+import type { DispatchedResponse, Dispatcher, Response } from '../commands/index.js';
+import type { HarkConfig } from '../config/index.js';
+import { HarkError, isHarkError } from '../errors.js';
+import type { BoardInfo, LinkManager } from '../link/index.js';
+import { BoardResponder } from '../responses/board-responder.js';
+import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
+import type { Transcript } from '../transcription/types.js';
+import { BoardSession } from './board-session.js';
+import type { PipelineEvent } from './pipeline-events.js';
+
+export type { PipelineEvent } from './pipeline-events.js';
+
+export interface BoardRuntimeDeps {
+  link: LinkManager;
+  asr: TranscriptionService;
+  dispatcher: Dispatcher;
+  config: HarkConfig;
+  emit: (e: PipelineEvent) => void;
+}
+
+export class BoardRuntime {
+  readonly session: BoardSession;
+  readonly responder: BoardResponder;
+  info: BoardInfo;
+  readonly #d: BoardRuntimeDeps;
+  readonly #streams = new Map<number, TranscriptionStream>();
+
+  constructor(info: BoardInfo, deps: BoardRuntimeDeps) {
+    this.info = info;
+    this.#d = deps;
+    const responder = new BoardResponder({
+      link: deps.link,
+      config: deps.config,
+      emit: deps.emit,
+      boardId: info.boardId,
+      hello: () => this.info.hello,
+    });
+    this.responder = responder;
+    const c = deps.config;
+    this.session = new BoardSession(
+      {
+        boardId: info.boardId,
+        wake: c.listenMode === 'wake',
+        wakePhrase: c.wakePhrase,
+        noSpeechTimeoutMs: c.noSpeechTimeoutMs,
+        maxUtteranceMs: c.maxUtteranceMs,
+        followUpMs: c.followUpMs,
+        earcons: c.earcons,
+      },
+      {
+        showLed: (conditions) => responder.showConditions(conditions),
+        earcon: (name) => responder.earcon(name),
+        startCapture: (maxMs, mode = 'single') =>
+          responder.send({
+            type: 'CAPTURE',
+            action: CaptureAction.START,
+            mode: mode === 'continuous' ? CaptureMode.CONTINUOUS : CaptureMode.SINGLE,
+            maxMs: Math.min(maxMs, 0xffff),
+          }),
+        stopCapture: () => responder.send({ type: 'CAPTURE', action: CaptureAction.STOP, mode: 0, maxMs: 0 }),
+        cancelStream: (reason) => {
+          for (const s of this.#streams.values()) s.cancel(reason);
+        },
+        stopPlayback: () => responder.stopPlayback(),
+        log: (line) => deps.emit({ event: 'session', boardId: info.boardId, line }),
+      },
+    );
+  }
+
+  get boardId(): string {
+    return this.info.boardId;
+  }
+
+  /** A (re)handshake: new HELLO, board state reset. */
+  connected(info: BoardInfo): void {
+    this.info = info;
+    this.responder.connected();
+    this.session.connected();
+  }
+
+  disconnected(): void {
+    for (const s of this.#streams.values()) s.cancel('disconnected');
+    this.#streams.clear();
+    this.responder.stopPlayback();
+    this.session.disconnected();
+  }
+
+  /** A board → host message from the link. */
+  onMessage(m: Message): void {
+    switch (m.type) {
+      case 'AUDIO_START':
+        this.#audioStart(m.stream, m.trigger, m.codec, m.sampleRate);
+        return;
+      case 'AUDIO_END':
+        this.session.audioEnded(m.stream);
+        return;
+      case 'BUTTON':
+        if (m.button !== 0) return;
+        if (m.event === ButtonEvent.DOWN) this.session.buttonDown();
+        else if (m.event === ButtonEvent.CLICK) this.session.buttonClick();
+        else if (m.event === ButtonEvent.LONG) this.session.setMuted(!this.session.muted); // long press: mute
+        return;
+      case 'ERROR':
+        this.#d.emit({ event: 'error', boardId: this.boardId, code: `BOARD_${m.code}`, message: m.message });
+        return;
+      default:
+    }
+  }
+
+  /** The link ended a stream without AUDIO_END (unplugged, closed). */
+  onAudioAbort(stream: number, reason: string): void {
+    this.#streams.get(stream)?.cancel(reason);
+    this.session.audioEnded(stream);
+  }
+
+  #audioStart(stream: number, trigger: number, codec: number, sampleRate: number): void {
+    const plan = this.session.audioStarted(trigger, stream);
+    const { link, asr, config } = this.#d;
+    if (!plan) {
+      link.discardAudio(this.boardId, stream);
+      return;
+    }
+    let s: TranscriptionStream;
+    try {
+      s = asr.openStream({
+        boardId: this.boardId,
+        grammar: plan.grammar,
+        codec: codec as 0 | 1 | 2,
+        sampleRate,
+        endOfSpeech: {
+          silenceMs: config.silenceMs,
+          minSpeechMs: config.minSpeechMs,
+          maxMs: config.maxUtteranceMs,
+          finalizeOnSilence: plan.endOnSilence,
+        },
+      });
+    } catch (e) {
+      link.discardAudio(this.boardId, stream);
+      this.#fail(e);
+      return;
+    }
+    this.#streams.set(stream, s);
+    link.routeAudio(this.boardId, stream, s.port);
+    if (plan.grammar !== 'wake')
+      this.#d.emit({ event: 'listening', boardId: this.boardId, trigger: plan.trigger, stream });
+    s.on('speech', (ev: { state: 'start' | 'end' }) => this.session.speech(ev.state));
+    s.on('final', (t: Transcript) => void this.#onFinal(t, stream));
+    s.on('error', (e: HarkError) => {
+      if (!isHarkError(e, 'HARK_ERR_TRANSCRIPTION_ABORTED')) this.#fail(e);
+    });
+    s.result.then(
+      () => this.#streams.delete(stream),
+      () => this.#streams.delete(stream),
+    );
+  }
+
+  async #onFinal(t: Transcript, stream: number): Promise<void> {
+    this.#d.emit({
+      event: 'transcript',
+      boardId: this.boardId,
+      text: t.text,
+      engine: t.engine,
+      latencyMs: t.latencyMs,
+      audioMs: t.audioMs,
+    });
+    const text = this.session.transcribed(t.text, stream);
+    if (text === undefined) return;
+    await this.dispatch(text);
+  }
+
+  /** Runs the command `text` names and plays its responses (also used by tests and the demo). */
+  async dispatch(text: string): Promise<void> {
+    const { dispatcher } = this.#d;
+    const found = dispatcher.match(this.boardId, text);
+    if (found) {
+      const { command, params } = found.match;
+      this.#d.emit({
+        event: 'command',
+        boardId: this.boardId,
+        command: command.name,
+        params: { ...params },
+        utterance: text,
+      });
+    }
+    let needsInput = false;
+    let failed = false;
+    try {
+      for await (const r of dispatcher.dispatch(this.boardId, text)) {
+        needsInput ||= r.needsInput === true;
+        failed ||= r.status === 'error';
+        await this.respond(r);
+      }
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    if (failed) this.session.failed(`command for "${text}" failed`);
+    else this.session.replyDone(needsInput);
+  }
+
+  /** Reports a response and sends it to the board (also late ones, from background work). */
+  async respond(
+    r: DispatchedResponse | (Response & { late?: boolean; command?: string; status?: string }),
+  ): Promise<void> {
+    this.#d.emit({
+      event: 'response',
+      boardId: this.boardId,
+      command: r.command,
+      status: r.status ?? 'success',
+      ...(r.text !== undefined ? { text: r.text } : {}),
+      late: r.late === true,
+    });
+    await this.responder.respond(r, () => this.session.replyStarted());
+    if (r.late) this.session.replyDone(false);
+  }
+
+  #fail(e: unknown): void {
+    const err = e instanceof HarkError ? e : new HarkError('HARK_ERR_RESPONSE_SPEECH', String(e));
+    this.#d.emit({ event: 'error', boardId: this.boardId, code: err.code, message: err.message });
+    this.session.failed(err.message);
+  }
+
+  close(): void {
+    for (const s of this.#streams.values()) s.cancel('closed');
+    this.responder.close();
+    this.session.close();
+  }
+}

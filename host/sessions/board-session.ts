@@ -1,0 +1,361 @@
+/**
+ * One board's conversation: follows the TRANSITIONS table, owns the no-speech, max-utterance and
+ * error timers, decides push-to-talk / tap-to-talk / wake / follow-up behaviour, and tells its host
+ * (the pipeline) what to do through {@link SessionHost}. It never touches the link itself, so it is
+ * unit-tested with fake timers and a recording host.
+ */
+import { AudioTrigger } from '../../protocol/ts/messages.js';
+import type { EarconName } from '../responses/earcons.js';
+import type { LedState } from '../responses/led-priority.js';
+import {
+  findTransition,
+  type ListenTrigger,
+  type SessionEventKind,
+  type SessionState,
+  STATE_LED,
+} from './session-machine.js';
+
+/** What the session asks the pipeline to do for its board. */
+export interface SessionHost {
+  showLed(conditions: ReadonlySet<LedState>): void;
+  earcon(name: EarconName): void;
+  /** CAPTURE start: one utterance with a board-side length limit, or continuous (hands-free). */
+  startCapture(maxMs: number, mode?: 'single' | 'continuous'): void;
+  /** CAPTURE stop (host request): the board ends the stream with AUDIO_END. */
+  stopCapture(): void;
+  /** Cancels the transcription of the utterance being captured. */
+  cancelStream(reason: string): void;
+  stopPlayback(): void;
+  log(line: string): void;
+}
+
+export interface BoardSessionOptions {
+  boardId: string;
+  /** Hands-free: keep a background capture running and listen for `wakePhrase`. */
+  wake: boolean;
+  wakePhrase: string;
+  noSpeechTimeoutMs: number;
+  maxUtteranceMs: number;
+  followUpMs: number;
+  /** How long the error LED shows before returning to idle; default 2000. */
+  errorMs?: number;
+  earcons: boolean;
+}
+
+/** How the pipeline should transcribe a stream the board just started. */
+export interface StreamPlan {
+  /** 'wake': "<wake phrase> [<any command>]", for the hands-free background stream. */
+  grammar: 'commands' | 'wake';
+  trigger: ListenTrigger;
+  /** End the capture when the host-side VAD hears the end of speech (not for push-to-talk). */
+  endOnSilence: boolean;
+}
+
+type TimerName = 'no-speech' | 'max-utterance' | 'error';
+
+export class BoardSession {
+  readonly boardId: string;
+  #state: SessionState = 'disconnected';
+  #trigger: ListenTrigger | undefined;
+  /** Set when the host asked for a capture; the next AUDIO_START is attributed to it. */
+  #requested: ListenTrigger | undefined;
+  #muted = false;
+  /** The hands-free background stream, while the board streams it. */
+  #background: number | undefined;
+  /** The stream of the current (non-background) utterance. */
+  #stream: number | undefined;
+  #timers = new Map<TimerName, NodeJS.Timeout>();
+  readonly #opts: BoardSessionOptions;
+  readonly #host: SessionHost;
+
+  constructor(opts: BoardSessionOptions, host: SessionHost) {
+    this.boardId = opts.boardId;
+    this.#opts = opts;
+    this.#host = host;
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+  get trigger(): ListenTrigger | undefined {
+    return this.#trigger;
+  }
+
+  /** Applies a transition from the table; returns false (and logs) when the event does not apply now. */
+  #go(event: SessionEventKind): boolean {
+    const row = findTransition(this.#state, event);
+    if (!row) {
+      this.#host.log(`session ${this.boardId}: ignored ${event} in ${this.#state}`);
+      return false;
+    }
+    const from = this.#state;
+    this.#state = row.to;
+    this.#host.log(`session ${this.boardId}: ${from} -> ${row.to} on ${event} (${row.note})`);
+    if (from !== row.to) this.#onEnter(from);
+    return true;
+  }
+
+  #onEnter(from: SessionState): void {
+    if (this.#state !== 'listening') this.#clear('no-speech', 'max-utterance');
+    if (this.#state !== 'error') this.#clear('error');
+    this.#refreshLed();
+    if (this.#state === 'idle') {
+      this.#trigger = undefined;
+      this.#startBackgroundCapture();
+    }
+    if (this.#state === 'error') {
+      if (this.#opts.earcons) this.#host.earcon('error');
+      this.#timer('error', this.#opts.errorMs ?? 2000, () => this.#go('timeout.error'));
+    }
+    if (
+      from === 'listening' &&
+      this.#state === 'thinking' &&
+      this.#opts.earcons &&
+      this.#trigger !== 'wake'
+    ) {
+      this.#host.earcon('stopped');
+    }
+  }
+
+  #refreshLed(): void {
+    const conditions = new Set<LedState>();
+    const led = STATE_LED[this.#state];
+    if (led) conditions.add(led);
+    if (this.#muted) conditions.add('muted');
+    this.#host.showLed(conditions);
+  }
+
+  #timer(name: TimerName, ms: number, fire: () => void): void {
+    this.#clear(name);
+    const t = setTimeout(() => {
+      this.#timers.delete(name);
+      fire();
+    }, ms);
+    t.unref();
+    this.#timers.set(name, t);
+  }
+
+  #clear(...names: TimerName[]): void {
+    for (const n of names) {
+      clearTimeout(this.#timers.get(n));
+      this.#timers.delete(n);
+    }
+  }
+
+  #startBackgroundCapture(): void {
+    if (
+      !this.#opts.wake ||
+      this.#muted ||
+      this.#state !== 'idle' ||
+      this.#requested ||
+      this.#background !== undefined
+    )
+      return;
+    this.#requested = 'wake';
+    this.#go('wake.listen');
+    this.#host.startCapture(0, 'continuous');
+  }
+
+  #listenTimers(trigger: ListenTrigger): void {
+    if (trigger !== 'push-to-talk') {
+      const ms = trigger === 'follow-up' ? this.#opts.followUpMs : this.#opts.noSpeechTimeoutMs;
+      this.#timer('no-speech', ms, () => {
+        if (trigger !== 'wake') {
+          this.#host.cancelStream('no speech');
+          this.#host.stopCapture();
+        }
+        this.#go('timeout.no-speech');
+      });
+    }
+    this.#timer('max-utterance', this.#opts.maxUtteranceMs, () => {
+      if (trigger !== 'wake') this.#host.stopCapture();
+      this.#go('timeout.max-utterance');
+    });
+  }
+
+  /** The link finished its handshake. */
+  connected(): void {
+    this.#requested = undefined;
+    this.#background = undefined;
+    this.#go('connected');
+    if (this.#state === 'idle') this.#startBackgroundCapture();
+  }
+
+  /** The link went down: everything in flight is void. */
+  disconnected(): void {
+    this.#requested = undefined;
+    this.#background = undefined;
+    this.#trigger = undefined;
+    this.#go('disconnected');
+  }
+
+  /** Mutes or unmutes the microphone: muted, every stream is discarded (the LED shows it when idle). */
+  setMuted(muted: boolean): void {
+    if (muted === this.#muted) return;
+    this.#muted = muted;
+    this.#host.log(`session ${this.boardId}: microphone ${muted ? 'muted' : 'unmuted'}`);
+    if (muted && this.#background !== undefined) {
+      this.#host.cancelStream('muted');
+      this.#host.stopCapture();
+      this.#background = undefined;
+    }
+    this.#refreshLed();
+    if (!muted) this.#startBackgroundCapture();
+  }
+
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** BUTTON DOWN: push-to-talk starts on the board itself; while speaking it interrupts playback. */
+  buttonDown(): void {
+    if (this.#state === 'responding') this.#host.stopPlayback();
+    this.#go('button.down');
+  }
+
+  /** BUTTON CLICK in idle: tap-to-talk, the host captures until end of speech. */
+  buttonClick(): void {
+    if (this.#state !== 'idle' || this.#muted || this.#requested === 'tap-to-talk') return;
+    if (this.#background !== undefined || this.#requested === 'wake') {
+      this.#host.cancelStream('tap-to-talk');
+      this.#host.stopCapture();
+      this.#background = undefined;
+    }
+    this.#requested = 'tap-to-talk';
+    this.#go('button.click');
+    this.#host.startCapture(this.#opts.maxUtteranceMs);
+  }
+
+  /** AUDIO_START from the board. Returns how to transcribe it, or undefined to discard the stream. */
+  audioStarted(protocolTrigger: number, stream = 0): StreamPlan | undefined {
+    if (this.#muted) {
+      this.#requested = undefined;
+      return undefined;
+    }
+    const trigger: ListenTrigger =
+      protocolTrigger === AudioTrigger.BUTTON ? 'push-to-talk' : (this.#requested ?? 'tap-to-talk');
+    this.#requested = undefined;
+    if (trigger === 'wake') {
+      if (this.#state !== 'idle') return undefined;
+      this.#background = stream;
+      return { grammar: 'wake', trigger, endOnSilence: true };
+    }
+    if (!this.#go('audio.start')) return undefined;
+    this.#trigger = trigger;
+    this.#stream = stream;
+    if (this.#opts.earcons && trigger !== 'follow-up') this.#host.earcon('listening');
+    this.#listenTimers(trigger);
+    return { grammar: 'commands', trigger, endOnSilence: trigger !== 'push-to-talk' };
+  }
+
+  /** Host-side VAD saw speech start or end in the current stream. */
+  speech(state: 'start' | 'end'): void {
+    if (state === 'start') {
+      if (this.#state === 'listening') this.#clear('no-speech');
+      this.#go('speech.start');
+      return;
+    }
+    this.#go('speech.end');
+    if (
+      this.#state === 'listening' &&
+      this.#trigger &&
+      this.#trigger !== 'push-to-talk' &&
+      this.#trigger !== 'wake'
+    ) {
+      this.#host.stopCapture();
+    }
+  }
+
+  /** AUDIO_END (or an aborted stream) from the board. */
+  audioEnded(stream = 0): void {
+    if (this.#background === stream) {
+      this.#background = undefined;
+      if (this.#state === 'idle') {
+        this.#go('audio.end');
+        this.#startBackgroundCapture();
+        return;
+      }
+    } else if (stream !== this.#stream) {
+      this.#host.log(`session ${this.boardId}: AUDIO_END of stream ${stream} is not the current one`);
+      return;
+    }
+    this.#go('audio.end');
+  }
+
+  /**
+   * The final transcript of stream `stream`. Returns the text to dispatch as a command, or
+   * undefined when there is nothing to do.
+   */
+  transcribed(text: string, stream = this.#stream ?? 0): string | undefined {
+    if (stream === this.#background && this.#state === 'idle') return this.#wakeTranscript(text.trim());
+    const command = text.trim();
+    if (command === '') {
+      this.#trigger = undefined;
+      this.#go('transcript.empty');
+      if (this.#state === 'idle') this.#startBackgroundCapture();
+      return undefined;
+    }
+    this.#go('transcript');
+    return command;
+  }
+
+  /**
+   * Hands-free: the background utterance ended (its transcription is final), so the board's stream
+   * is stopped and restarted once the session is idle again (on its AUDIO_END).
+   */
+  #wakeTranscript(text: string): string | undefined {
+    this.#host.stopCapture();
+    const wake = this.#opts.wakePhrase;
+    if (text !== wake && !text.startsWith(`${wake} `)) {
+      this.#go('transcript.empty');
+      return undefined;
+    }
+    const command = text.slice(wake.length).trim();
+    if (command === '') {
+      // The wake phrase alone: capture the command as its own utterance.
+      this.#go('wake.heard');
+      this.#requested = 'tap-to-talk';
+      this.#host.startCapture(this.#opts.maxUtteranceMs);
+      return undefined;
+    }
+    this.#trigger = 'wake';
+    if (this.#opts.earcons) this.#host.earcon('listening');
+    this.#go('wake.command');
+    return command;
+  }
+
+  /** The response started reaching the board (speech or tones). */
+  replyStarted(): void {
+    this.#go('reply.start');
+  }
+
+  /** The response is complete. With `needsInput` the follow-up window opens. */
+  replyDone(needsInput: boolean): void {
+    if (needsInput && this.#opts.followUpMs > 0) {
+      this.#requested = 'follow-up';
+      this.#go('reply.follow-up');
+      if (this.#opts.earcons) this.#host.earcon('followUp');
+      if (this.#background !== undefined) {
+        // A follow-up is its own utterance: pause the hands-free stream while it is captured.
+        this.#host.cancelStream('follow-up');
+        this.#host.stopCapture();
+        this.#background = undefined;
+      }
+      this.#host.startCapture(this.#opts.maxUtteranceMs);
+    } else {
+      this.#go('reply.done');
+    }
+  }
+
+  /** Something failed (recognition, command, playback). */
+  failed(reason: string): void {
+    this.#host.log(`session ${this.boardId}: failure: ${reason}`);
+    this.#requested = undefined;
+    this.#go('failure');
+  }
+
+  /** Stops all timers (shutdown). */
+  close(): void {
+    this.#clear('no-speech', 'max-utterance', 'error');
+  }
+}

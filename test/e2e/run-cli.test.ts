@@ -1,0 +1,73 @@
+/**
+ * `hark run` as a user runs it: a child process serving an emulated board on a pty, printing JSON
+ * events, and shutting down cleanly (ports and workers closed, exit 0) on SIGTERM.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { EmulatedBoard } from '../../boards/emulator/index.js';
+import { spoken } from '../../host/cli/demo-harness.js';
+
+const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
+const DEMO_COMMANDS = fileURLToPath(
+  new URL('../../host/commands/examples/demo-commands.js', import.meta.url),
+);
+
+test('hark run --json serves a board, prints the command, exits 0 on SIGTERM', async () => {
+  const board = await EmulatedBoard.overPty({
+    uid: 'e2e-run',
+    speed: 4,
+    bootNoise: false,
+    helloIntervalMs: 200,
+  });
+  const child = spawn(
+    process.execPath,
+    [MAIN, 'run', '--json', '--port', board.hostPath, '--commands', DEMO_COMMANDS],
+    {
+      env: { ...process.env, HARK_CONFIG_DIR: '/nonexistent/hark-e2e-run' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  const events: Record<string, unknown>[] = [];
+  let buffered = '';
+  const seen = (pred: (e: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out; stderr:\n${err}`)), 30_000);
+      const check = () => {
+        const hit = events.find(pred);
+        if (hit) {
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve(hit);
+        }
+      };
+      child.stdout.on('data', check);
+      check();
+    });
+  child.stdout.on('data', (b: Buffer) => {
+    buffered += b.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const l of lines) if (l.trim()) events.push(JSON.parse(l) as Record<string, unknown>);
+  });
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  try {
+    await seen((e) => e.event === 'board' && e.boardId === 'e2e-run');
+    board.setAudio(await spoken('what time is it'));
+    await board.utter();
+    const cmd = await seen((e) => e.event === 'command');
+    assert.equal(cmd.command, 'what time is it');
+    await seen((e) => e.event === 'speech' && e.result === 'finished');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, `exit code; stderr:\n${err}`);
+    assert.match(err, /stopped \(SIGTERM\)/);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await board.close();
+  }
+});
