@@ -35,11 +35,203 @@ export const ERRORS = {
     description: 'A WAV file could not be read (not RIFF/WAVE, no data, or an unsupported sample format).',
     exitCode: ExitCode.FAILURE,
   },
+  HARK_ERR_AUDIO_RATE: {
+    description: 'A sample rate is out of range (resampling needs integer rates in 1000..192000 Hz).',
+    exitCode: ExitCode.FAILURE,
+  },
   // ---- link (serial ports, handshake, heartbeat) -----------------------------------------------
+  HARK_ERR_LINK_OPEN: {
+    description: 'A serial port could not be opened (missing, busy, or no permission).',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_LINK_HANDSHAKE: {
+    description:
+      'No valid HELLO arrived in time (wrong baud rate, not a hark board, or the board is held in reset).',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_LINK_VERSION: {
+    description: 'The board speaks another major protocol version; flash matching firmware.',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_LINK_LOST: {
+    description: 'A board stopped answering PING or its port went away; the link reconnects on its own.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_LINK_NOT_READY: {
+    description: 'A message was sent to a board that is unknown or not connected right now.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_LINK_BACKPRESSURE: {
+    description: "A board's write queue is full (the port is stalled); the message was not queued.",
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_LINK_PLAYBACK: {
+    description: 'Speaker playback was refused (no PCM speaker, codec not offered, or the link dropped).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_LINK_LIST: {
+    description: 'Serial ports could not be listed (no udev, e.g. in a container); pass --port PATH instead.',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_LINK_WORKER: {
+    description: 'The link worker thread failed or the link manager was used after close().',
+    exitCode: ExitCode.FAILURE,
+  },
   // ---- boards (profiles, emulator) --------------------------------------------------------------
+  HARK_ERR_BOARD_PROFILE_INVALID: {
+    description: 'A board profile JSON file is malformed; the message names the file and field.',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_BOARD_PROFILE_UNKNOWN: {
+    description: 'No board profile has that id; the message lists the known ones.',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_BOARD_EMULATOR: {
+    description: 'The emulated board could not start (socat missing, pty not created, or a bad audio file).',
+    exitCode: ExitCode.FAILURE,
+  },
+  // ---- firmware (host builds of the C firmware, native emulated board) ---------------------------
+  HARK_ERR_FIRMWARE_BUILD: {
+    description:
+      'Building the firmware with make/cc (firmware/Makefile) failed; the message carries the compiler output.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_FIRMWARE_NATIVE_BOARD: {
+    description:
+      'The native emulated board (firmware/native) did not start, exited, or did not report a state in time.',
+    exitCode: ExitCode.FAILURE,
+  },
   // ---- transcription ----------------------------------------------------------------------------
+  HARK_ERR_TRANSCRIPTION_NO_ENGINE: {
+    description:
+      'No speech engine is available: neither a vosk model is configured nor the pocketsphinx model installed.',
+    exitCode: ExitCode.ENGINE,
+  },
+  HARK_ERR_TRANSCRIPTION_CONFIG: {
+    description: 'A transcription option is invalid (engine name, pool size, model path, library path).',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_TRANSCRIPTION_POCKETSPHINX: {
+    description:
+      'The pocketsphinx library or its model could not be loaded (or an unsupported pocketsphinx version).',
+    exitCode: ExitCode.ENGINE,
+  },
+  HARK_ERR_TRANSCRIPTION_VOSK_LIBRARY: {
+    description: 'libvosk.so could not be loaded from the configured or bundled path.',
+    exitCode: ExitCode.ENGINE,
+  },
+  HARK_ERR_TRANSCRIPTION_VOSK_MODEL: {
+    description: 'The vosk model directory is missing, empty or not a valid model.',
+    exitCode: ExitCode.ENGINE,
+  },
+  HARK_ERR_TRANSCRIPTION_GRAMMAR: {
+    description: 'A grammar is invalid, unknown to the service, or the engine could not compile it.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_TRANSCRIPTION_AUDIO: {
+    description: 'A stream has an unsupported codec or sample rate, or a chunk could not be decoded.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_TRANSCRIPTION_WORKER: {
+    description:
+      'An ASR worker thread crashed; the utterance it was decoding is lost (the pool replaces the worker).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_TRANSCRIPTION_ABORTED: {
+    description: 'A stream was cancelled or its board disconnected before the utterance ended.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_TRANSCRIPTION_CLOSED: {
+    description: 'The transcription service was closed while the request was pending.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_TTS_ESPEAK: {
+    description: 'espeak-ng is not installed or failed to synthesise the text.',
+    exitCode: ExitCode.ENGINE,
+  },
   // ---- commands ---------------------------------------------------------------------------------
+  HARK_ERR_COMMANDS_PATTERN: {
+    description:
+      'A command pattern does not compile (unbalanced group, bad parameter, unknown type or range).',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_DEFINITION: {
+    description:
+      'A command definition is invalid (duplicate name, handler parameters that the pattern lacks, bad options).',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_TYPE: {
+    description: 'A parameter type definition is invalid or registered twice.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_LOAD: {
+    description:
+      'A commands directory or module could not be loaded (missing, syntax error, no definitions).',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_RESPONSE: {
+    description:
+      'A command handler produced an invalid response (unknown field, wrong type, bad LED or tone).',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_HANDLER: {
+    description: 'A command handler threw an error or rejected.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_TIMEOUT: {
+    description: 'A command handler ran longer than its timeout and was cancelled.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_CANCELLED: {
+    description: 'A running command was cancelled by its caller (a new utterance, a button press, shutdown).',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_WORKER: {
+    description: 'The worker running a blocking command crashed or exited; the pool replaced it.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_BLOCKED: {
+    description:
+      'The main event loop was blocked longer than the watchdog threshold (names the running command).',
+    exitCode: ExitCode.COMMANDS,
+  },
   // ---- sessions, responses, config, cli ---------------------------------------------------------
+  HARK_ERR_CONFIG_INVALID: {
+    description: 'A configuration value (file, environment variable or `hark config set`) is invalid.',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_CONFIG_UNKNOWN_KEY: {
+    description: 'A configuration key does not exist (see `hark config get`).',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_CONFIG_FILE: {
+    description: 'The configuration file could not be read or written.',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_CLI_USAGE: {
+    description: 'The command line was not understood (unknown command or flag, missing value).',
+    exitCode: ExitCode.USAGE,
+  },
+  HARK_ERR_CLI_NO_BOARD: {
+    description: 'No board was found or none could be opened (plug one in or pass --port PATH).',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_RESPONSE_SPEECH: {
+    description: 'Speech could not be synthesised (espeak-ng missing or failed).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_GPIO_PIN: {
+    description: 'A johnny-five pin or mode the board does not offer (see its HELLO gpio list).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_GPIO_NOT_READY: {
+    description: 'The johnny-five IO plugin was used for a board that is not connected.',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_DEMO_STEP: {
+    description: 'A step of `hark demo` did not produce what it expected.',
+    exitCode: ExitCode.FAILURE,
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCodeName = keyof typeof ERRORS;

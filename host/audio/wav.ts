@@ -51,7 +51,10 @@ function toMono16(
   if (channels < 1) throw new HarkError('HARK_ERR_AUDIO_WAV', `${source}: zero channels`);
   const bytes = bits / 8;
   if (![8, 16, 32].includes(bits) || (bits === 32 && !isFloat)) {
-    throw new HarkError('HARK_ERR_AUDIO_WAV', `${source}: unsupported sample format (${bits}-bit, format ${fmt.format})`);
+    throw new HarkError(
+      'HARK_ERR_AUDIO_WAV',
+      `${source}: unsupported sample format (${bits}-bit, format ${fmt.format})`,
+    );
   }
   const frames = Math.floor(data.length / (bytes * channels));
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);

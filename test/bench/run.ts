@@ -35,7 +35,8 @@ for (const file of modules) {
     const figures = await mod.run({ quick, log });
     for (const [k, v] of Object.entries(figures)) {
       if (k in results) throw new Error(`benchmark key ${k} reported twice`);
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`benchmark key ${k} is not a number: ${v}`);
+      if (typeof v !== 'number' || Number.isNaN(v))
+        throw new Error(`benchmark key ${k} is not a number: ${v}`);
       results[k] = v;
       if (!json) process.stdout.write(`${k.padEnd(36)} ${v}\n`);
     }
