@@ -25,3 +25,24 @@ test('.ci/run runs the README test command verbatim', () => {
   const lines = ci.split('\n').map((l) => l.trim());
   assert.ok(lines.includes(quickStartCommands()[1]!), '.ci/run does not contain the README test command');
 });
+
+test("README's command example loads and matches what it promises", async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const { CommandRegistry, loadCommandModule } = await import('../host/commands/index.js');
+  const example = read('README.md').match(/```js\n([\s\S]*?)```/)?.[1];
+  assert.ok(example, 'README has a js command example');
+  // Inside the package folder, so `import ... from 'hark'` resolves through package.json "exports".
+  const dir = mkdtempSync(join(fileURLToPath(new URL('../../dist/', import.meta.url)), 'readme-example-'));
+  try {
+    const file = join(dir, 'my-commands.mjs');
+    writeFileSync(file, example);
+    const registry = new CommandRegistry();
+    assert.equal(await loadCommandModule(registry, file), 2);
+    assert.deepEqual(registry.match('turn the light off')?.params, { on: false });
+    assert.deepEqual(registry.match('set a timer for five minutes')?.params, { duration: 300_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

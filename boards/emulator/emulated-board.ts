@@ -50,14 +50,8 @@ export interface EmulatedBoardOptions {
   faults?: FaultOptions;
 }
 
-export interface LedState {
-  effect: number;
-  r: number;
-  g: number;
-  b: number;
-  periodMs: number;
-  durationMs: number;
-}
+/** What a board shows on one LED: the LED message without its addressing. */
+export type LedState = Omit<Led, 'type' | 'index'>;
 
 const ESP32_BOOT_NOISE =
   'ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n' +

@@ -12,6 +12,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { HarkError } from '../../host/errors.js';
+import type { Led } from '../../protocol/ts/messages.js';
 import { buildNativeBoard } from './native-build.js';
 
 export interface NativeBoardOptions {
@@ -29,14 +30,8 @@ export interface NativeBoardOptions {
   binary?: string;
 }
 
-export interface NativeLedState {
-  effect: number;
-  r: number;
-  g: number;
-  b: number;
-  periodMs: number;
-  durationMs: number;
-}
+/** What a board shows on one LED: the LED message without its addressing. */
+export type NativeLedState = Omit<Led, 'type' | 'index'>;
 
 /** One JSON line of the board's stdout. */
 export type NativeBoardEvent =
