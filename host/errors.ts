@@ -90,6 +90,11 @@ export const ERRORS = {
     description: 'The emulated board could not start (socat missing, pty not created, or a bad audio file).',
     exitCode: ExitCode.FAILURE,
   },
+  HARK_ERR_BOARD_EMULATOR_TRANSPORT: {
+    description:
+      'The emulated board cannot do that on its transport: unplug/replug need a pty (not binding-mock), or the mock device path already has a board.',
+    exitCode: ExitCode.FAILURE,
+  },
   // ---- firmware (host builds of the C firmware, native emulated board) ---------------------------
   HARK_ERR_FIRMWARE_BUILD: {
     description:

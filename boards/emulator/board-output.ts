@@ -2,7 +2,7 @@
  * The emulated board's transmit path: message encoding (its seq counter), fault injection per frame,
  * a stalled firmware that sends nothing, and slow-link throttling. Counts what it sent and damaged.
  */
-import type { TtyPort } from '../../host/link/tty-port.js';
+import type { LinkPort } from '../../host/link/tty-port.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import type { Message } from '../../protocol/ts/messages.js';
 import type { FaultInjector } from './faults.js';
@@ -22,7 +22,7 @@ export interface EmulatorStats {
 }
 
 export class BoardOutput {
-  port: TtyPort | undefined;
+  port: LinkPort | undefined;
   readonly enc = new MessageEncoder();
   private stalledUntil = 0;
   private lastDelimiterHit = false;

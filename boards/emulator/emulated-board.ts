@@ -2,14 +2,15 @@
  * An emulated hark board, implemented from protocol/SPEC.md: boot noise, HELLO until HELLO_ACK, PING →
  * PONG, button → AUDIO_START / AUDIO / AUDIO_END from a WAV file in the codec the host chose, CAPTURE,
  * LEDs, tones, volume, GPIO and a PCM speaker with credit flow control. It talks over a real
- * pseudo-terminal (socat), so the host opens it exactly like a USB serial device, and injects faults
+ * pseudo-terminal (socat), so the host opens it exactly like a USB serial device (overPty), or in-process
+ * over a @serialport/binding-mock device for fast tests (overMock, mock-device.ts), and injects faults
  * (see faults.ts). Every state change is an event, so tests await them instead of polling.
  */
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { encodeWav, type PcmAudio } from '../../host/audio/wav.js';
 import { HarkError } from '../../host/errors.js';
-import { TtyPort } from '../../host/link/tty-port.js';
+import { type LinkPort, TtyPort } from '../../host/link/tty-port.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import {
   AudioEndReason,
@@ -25,6 +26,7 @@ import { BoardOutput, type EmulatorStats } from './board-output.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { GpioSim } from './gpio-sim.js';
 import { MicStream } from './mic-stream.js';
+import { MockBoardPort } from './mock-device.js';
 import { PtyPair } from './pty-pair.js';
 import { SpeakerSim } from './speaker-sim.js';
 
@@ -59,6 +61,9 @@ const ESP32_BOOT_NOISE =
 
 export type { EmulatorStats } from './board-output.js';
 
+/** Numbers the default paths of overMock() devices (binding-mock devices live per process). */
+let mockDevices = 0;
+
 export class EmulatedBoard extends EventEmitter {
   readonly profile: BoardProfile;
   readonly uid: string;
@@ -83,9 +88,11 @@ export class EmulatedBoard extends EventEmitter {
   readonly faults: FaultInjector;
   /** The pty pair when created by overPty(). */
   pty: PtyPair | undefined;
+  /** The binding-mock device when created by overMock(). */
+  mock: MockBoardPort | undefined;
   speed: number;
 
-  private port: TtyPort | undefined;
+  private port: LinkPort | undefined;
   private readonly out: BoardOutput;
   private readonly dec = new MessageDecoder();
   private readonly mic: MicStream;
@@ -152,10 +159,26 @@ export class EmulatedBoard extends EventEmitter {
     return board;
   }
 
+  /**
+   * Creates a @serialport/binding-mock device at `path` (default a fresh `/dev/hark-mock-…`) and boots
+   * on it, in-process. The host opens `hostPath` with binding-mock (`openMockPort` from
+   * host/link/mock-port.ts, or `new SerialPortMock`). What the board sends before the host opens is held
+   * (4 KiB, like a tty buffer). unplug()/replug() need a pty and throw here.
+   */
+  static overMock(opts: EmulatedBoardOptions & { path?: string } = {}): EmulatedBoard {
+    const board = new EmulatedBoard(opts);
+    mockDevices++;
+    const device = MockBoardPort.create(opts.path ?? `/dev/hark-mock-${mockDevices}`);
+    board.mock = device;
+    board.attachPort(device);
+    return board;
+  }
+
   /** The device path a host opens. */
   get hostPath(): string {
-    if (!this.pty) throw new Error('this emulated board was not created with overPty()');
-    return this.pty.hostPath;
+    if (this.pty) return this.pty.hostPath;
+    if (this.mock) return this.mock.path;
+    throw new Error('this emulated board was not created with overPty() or overMock()');
   }
 
   /** Opens the board side of a serial device and boots (boot noise, then HELLO every second). */
@@ -169,6 +192,11 @@ export class EmulatedBoard extends EventEmitter {
         `emulated board: cannot open ${path}: ${(e as Error).message}`,
       );
     }
+    this.attachPort(port);
+  }
+
+  /** Boots on an open board-side port (a pty's TtyPort, or a binding-mock device's MockBoardPort). */
+  private attachPort(port: LinkPort): void {
     this.port = port;
     this.out.port = port;
     port.on('data', (d: Buffer) => this.receive(d));
@@ -455,6 +483,7 @@ export class EmulatedBoard extends EventEmitter {
 
   /** Pulls the USB cable: the port closes and (over a pty) both device paths disappear. */
   async unplug(): Promise<void> {
+    this.needsPty('unplug()');
     this.stopTimers();
     this.speaker.halt();
     this.mic.drop();
@@ -466,12 +495,22 @@ export class EmulatedBoard extends EventEmitter {
 
   /** Plugs it back in: the device path reappears and the board boots again. */
   async replug(): Promise<void> {
+    this.needsPty('replug()');
     if (!this.pty) throw new Error('replug() needs a board created with overPty()');
     await this.pty.replug();
     await this.attach(this.pty.boardPath);
   }
 
-  /** Stops everything and removes the pty pair. */
+  /** binding-mock cannot tell the host its device vanished, so cable faults exist only over a pty. */
+  private needsPty(what: string): void {
+    if (!this.mock) return;
+    throw new HarkError(
+      'HARK_ERR_BOARD_EMULATOR_TRANSPORT',
+      `emulated board on mock device ${this.mock.path}: ${what} needs a pseudo-terminal (binding-mock cannot report a vanished device to the host); create the board with EmulatedBoard.overPty()`,
+    );
+  }
+
+  /** Stops everything and removes the pty pair (or frees the mock device's path). */
   async close(): Promise<void> {
     this.stopTimers();
     this.speaker.halt();

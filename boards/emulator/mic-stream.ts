@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import type { PcmAudio } from '../../host/audio/wav.js';
-import type { TtyPort } from '../../host/link/tty-port.js';
+import type { LinkPort } from '../../host/link/tty-port.js';
 import { type AdpcmEncoderState, encodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import {
   type AudioCodecId,
@@ -21,7 +21,7 @@ export interface MicHost {
   speed(): number;
   send(m: Message): boolean;
   emit(event: string, payload: unknown): void;
-  port(): TtyPort | undefined;
+  port(): LinkPort | undefined;
   countChunk(): void;
 }
 

@@ -128,7 +128,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   );
   io.stdout.write(`${emu.hostPath}\n`);
   io.stderr.write(
-    `emulated ${emu.board.profile.id} board ${emu.board.uid}: connect with  hark run --port ${emu.hostPath}\n`,
+    `${emu.board.profile.name} (profile ${emu.board.profile.id}, uid ${emu.board.uid}): connect with: hark run --port ${emu.hostPath}\n`,
   );
   const onEnter = () => void emu.board.utter().catch((e: Error) => io.stderr.write(`${e.message}\n`));
   if (process.stdin.isTTY) {

@@ -173,7 +173,7 @@ export class BoardLink {
     const timeout = this.opts.handshakeTimeoutMs + boot;
     // A board that booted long ago repeats HELLO every second anyway; a PING makes an un-acked board
     // answer at once (SPEC §2). Sent after the boot delay so a resetting bootloader does not eat it.
-    this.nudgeTimer = setTimeout(() => this.write({ type: 'PING', token: 0 }), boot + 100);
+    this.nudgeTimer = setTimeout(() => this.writeControl({ type: 'PING', token: 0 }), boot + 100);
     this.handshakeTimer = setTimeout(() => {
       const msg = describeSilence(
         this.target.path,
@@ -223,7 +223,7 @@ export class BoardLink {
         if (m.token === this.pingToken) this.counters.lastRttMs = performance.now() - this.pingSentAt;
         break;
       case 'PING':
-        this.write({
+        this.writeControl({
           type: 'PONG',
           token: m.token,
           uptimeMs: Math.floor(performance.now()) >>> 0,
@@ -238,7 +238,7 @@ export class BoardLink {
           // counting a reconnect. Frames arrive in order, so no utterance can have begun after the HELLO.
           this.audio.abortAll('board re-handshake');
           this.playback.abort('board re-handshake');
-          this.write(ackFor(m, this.info?.codec ?? chooseCodec(m, this.profile), this.opts));
+          this.writeControl(ackFor(m, this.info?.codec ?? chooseCodec(m, this.profile), this.opts));
           return;
         }
         // seq 0: the board reset while connected; its utterance and playback are gone. Handshake again.
@@ -297,7 +297,7 @@ export class BoardLink {
     this.hello = h;
     const codec = chooseCodec(h, this.profile);
     this.enc.reset(); // SPEC §1: the host's seq starts at 0 after each handshake
-    this.write(ackFor(h, codec, this.opts));
+    this.writeControl(ackFor(h, codec, this.opts));
     if (this.everReady) this.counters.reconnects++;
     this.everReady = true;
     this.backoff.reset();
@@ -337,7 +337,7 @@ export class BoardLink {
       this.pingToken = (this.pingToken + 1) >>> 0;
       this.pingsOutstanding++;
       this.pingSentAt = performance.now();
-      this.write({ type: 'PING', token: this.pingToken });
+      this.writeControl({ type: 'PING', token: this.pingToken });
     }, hb);
   }
 
@@ -409,6 +409,15 @@ export class BoardLink {
       }
     }
     return this.write(m);
+  }
+
+  /**
+   * A frame the link sends on its own (HELLO_ACK, PING, PONG). Nobody awaits it, and a failed write is
+   * already handled where it matters: a lost PING or HELLO_ACK shows up as heartbeat or handshake
+   * failure, and a port that closes mid-write reports itself through 'close'.
+   */
+  private writeControl(m: Message): void {
+    this.write(m).catch(() => {});
   }
 
   private write(m: Message): Promise<void> {

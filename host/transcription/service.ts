@@ -21,7 +21,10 @@ import type {
   StreamOptions,
   TranscriptionOptions,
 } from './types.js';
-import type { InfoReply, WorkerReply, WorkerTask } from './worker-protocol.js';
+import { type InfoReply, isWorkerLoaded, type WorkerReply, type WorkerTask } from './worker-protocol.js';
+
+/** How long teardown waits for workers still loading their model (a worker that died booting never reports). */
+const WORKER_LOAD_WAIT_MS = 30_000;
 
 /** Options of setGrammar(). */
 export interface GrammarOptions {
@@ -84,32 +87,38 @@ export class TranscriptionService extends EventEmitter {
       workerData: config,
     });
     const service = new TranscriptionService(pool, config, threads);
-    // piscina emits 'workerCreate' once a worker's module (and so its model) has loaded. Waiting for
-    // every worker before any teardown matters: terminating a worker while it is still loading the
-    // koffi addon aborts the whole process (seen with Node 20).
-    const ready = new Promise<void>((resolve) => {
+    // Every worker announces the end of its module load (WorkerLoaded). piscina's own 'workerCreate'
+    // fires for the first workers before their modules load, and terminating a worker while it is
+    // still loading the koffi addon aborts the whole process (Node 20): so teardown, even after a
+    // failed load, waits for every worker to finish loading.
+    const loaded = new Promise<void>((resolve) => {
       let n = 0;
-      pool.on('workerCreate', () => {
+      pool.on('message', (m: unknown) => {
+        if (!isWorkerLoaded(m)) return;
         n++;
         progress({
           stage: 'worker',
-          message: `ASR worker ${n} of ${threads} is up (${engine.engine} model loaded)`,
+          message: `ASR worker ${n} of ${threads} is up (${engine.engine} model ${m.ok ? 'loaded' : 'failed to load'})`,
           loaded: n,
           total: threads,
         });
         if (n === threads) resolve();
       });
     });
+    // A worker that dies while booting never announces itself: bound the wait, then carry on.
+    const allLoaded = () =>
+      Promise.race([loaded, new Promise<void>((r) => setTimeout(r, WORKER_LOAD_WAIT_MS).unref())]);
     // The raw reply: it rejects only if a worker failed to boot; a model that failed to load is a reply.
     const info = pool.run({ kind: 'info' } satisfies WorkerTask) as Promise<WorkerReply>;
     let reply: WorkerReply;
     try {
-      await Promise.race([ready, info.then(() => ready)]);
       reply = await info;
     } catch (e) {
+      await allLoaded();
       await pool.destroy();
       throw e;
     }
+    await allLoaded();
     if (!reply.ok) {
       await pool.destroy();
       throw new HarkError(reply.error.code, reply.error.message);

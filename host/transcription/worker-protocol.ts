@@ -60,3 +60,17 @@ export type WorkerReply = InfoReply | CompileReply | UtteranceReply | { ok: fals
 
 /** Main → worker messages on a stream's event port. */
 export type StreamControl = { type: 'cancel'; reason: string };
+
+/**
+ * Posted by each ASR worker on its parent port once its module has finished loading (model loaded or
+ * failed). piscina marks its first workers "ready" before their modules load, so this is the only
+ * reliable signal that a worker is past loading its native addons — terminating a worker while it
+ * loads koffi aborts the whole process (Node 20).
+ */
+export interface WorkerLoaded {
+  harkAsrWorkerLoaded: true;
+  threadId: number;
+  ok: boolean;
+}
+export const isWorkerLoaded = (m: unknown): m is WorkerLoaded =>
+  typeof m === 'object' && m !== null && (m as WorkerLoaded).harkAsrWorkerLoaded === true;

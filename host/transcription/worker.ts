@@ -4,7 +4,7 @@
  * alive until the stream ends). Several utterance tasks interleave in one worker (each waits on its
  * own MessagePort), each with its own decoder from the engine's pool.
  */
-import { threadId } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { WorkerConfig } from './engine-select.js';
 import type { Engine } from './engines/engine.js';
@@ -13,7 +13,7 @@ import { VoskEngine } from './engines/vosk.js';
 import { compileGrammar } from './grammar-engine.js';
 import type { WireError } from './types.js';
 import { runUtterance, toWireError } from './utterance.js';
-import type { WorkerReply, WorkerTask } from './worker-protocol.js';
+import type { WorkerLoaded, WorkerReply, WorkerTask } from './worker-protocol.js';
 
 const config = Piscina.workerData as WorkerConfig;
 let engine: Engine | undefined;
@@ -30,6 +30,11 @@ try {
   loadError = toWireError(e);
 }
 const loadMs = performance.now() - t0;
+parentPort?.postMessage({
+  harkAsrWorkerLoaded: true,
+  threadId,
+  ok: engine !== undefined,
+} satisfies WorkerLoaded);
 
 /** The piscina task handler. */
 export default async function handle(task: WorkerTask): Promise<WorkerReply> {
