@@ -3,7 +3,9 @@
  * `npm run bench -- --json` prints one flat JSON object on stdout (every key a number: the median of
  * several runs); progress and notes go to stderr. `--only NAME` runs matching modules only.
  * Each module exports `run(opts)` returning `{ key: number }`; keys must be unique across modules.
+ * Every module runs in a child process of its own (see runIsolated).
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -26,13 +28,37 @@ const modules = readdirSync(dir)
   .sort();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// Child mode: run one module and print its figures as JSON on stdout.
+const childIdx = args.indexOf('--child');
+if (childIdx >= 0) {
+  const file = args[childIdx + 1]!;
+  const mod = (await import(new URL(file, import.meta.url).href)) as BenchModule;
+  process.stdout.write(`${JSON.stringify(await mod.run({ quick, log }))}\n`);
+  process.exit(0);
+}
+
+/**
+ * Each module runs in a child process of its own: worker pools, ptys and timers one module leaves
+ * behind can't slow the next, and process-wide CPU-time figures count only that module's threads.
+ */
+function runIsolated(file: string): Record<string, number> {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', file, ...(quick ? ['--quick'] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error(`exited with ${child.status ?? child.signal}`);
+  const last = child.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(last) as Record<string, number>;
+}
+
 const results: Record<string, number> = {};
 let failed = false;
 for (const file of modules) {
   log(`# ${file}`);
   try {
-    const mod = (await import(new URL(file, import.meta.url).href)) as BenchModule;
-    const figures = await mod.run({ quick, log });
+    const figures = runIsolated(file);
     for (const [k, v] of Object.entries(figures)) {
       if (k in results) throw new Error(`benchmark key ${k} reported twice`);
       if (typeof v !== 'number' || Number.isNaN(v))
