@@ -343,15 +343,9 @@ void hark_device_loop(void) {
   hark_tone_loop(&DEV.tone, now_ms);
 #if HARK_SPEAKER_BUFFER_BYTES > 0
   hark_speaker_loop(&DEV.speaker);
-  hark_speaker_report_t r;
-  if (hark_speaker_take_report(&DEV.speaker, &r)) {
-    hark_msg_t m;
+  hark_msg_t m;
+  if (hark_speaker_take_report(&DEV.speaker, &m.u.speaker_credit)) {
     m.type = HARK_MSG_SPEAKER_CREDIT;
-    m.u.speaker_credit.stream = r.stream;
-    m.u.speaker_credit.credit_bytes = r.credit_bytes;
-    m.u.speaker_credit.buffered_bytes = r.buffered_bytes;
-    m.u.speaker_credit.state = r.state;
-    m.u.speaker_credit.underruns = r.underruns;
     hark_device_send(&m);
   }
 #endif

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hark_msg.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,13 +33,8 @@ typedef enum {
   HARK_SPEAKER_OVERRUN   /**< more than credited: dropped, the owner sends ERROR SPEAKER_OVERRUN */
 } hark_speaker_result_t;
 
-typedef struct {
-  uint8_t stream;
-  uint32_t credit_bytes;
-  uint32_t buffered_bytes;
-  uint8_t state;
-  uint16_t underruns;
-} hark_speaker_report_t;
+/** A report is exactly the SPEAKER_CREDIT message body (protocol/c/hark_msg.h): no copy to keep in step. */
+typedef hark_speaker_credit_t hark_speaker_report_t;
 
 typedef struct {
   uint8_t *buf;
