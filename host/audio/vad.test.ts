@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { concatPcm } from './concat.js';
 import { EnergyVad, type VadEvent } from './vad.js';
 
 const RATE = 16000;
@@ -12,15 +13,7 @@ function noise(ms: number, db: number, seed = 1): Int16Array {
     return Math.round(((s / 0x7fffffff) * 2 - 1) * amp);
   });
 }
-const join = (...parts: Int16Array[]) => {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const join = (...parts: Int16Array[]) => concatPcm(parts);
 const run = (vad: EnergyVad, x: Int16Array, chunk = 256): VadEvent[] => {
   const ev: VadEvent[] = [];
   for (let i = 0; i < x.length; i += chunk) ev.push(...vad.push(x.subarray(i, i + chunk)));

@@ -6,7 +6,7 @@
  */
 
 import { HarkError } from '../errors.js';
-import type { GrammarNode, GrammarSpec } from '../grammar/spec.js';
+import { type GrammarNode, type GrammarSpec, grammarWords } from '../grammar/spec.js';
 import { patternToGrammar } from './pattern/grammar.js';
 import type { CommandRegistry, RegisteredCommand } from './registry.js';
 
@@ -43,26 +43,5 @@ export function exportGrammar(registry: CommandRegistry, opts: ExportGrammarOpti
     rules[rule] = patternToGrammar(c.compiled.ast, ref);
     root.push(rule);
   }
-  const words = new Set<string>();
-  const walk = (n: GrammarNode): void => {
-    switch (n.kind) {
-      case 'word':
-        words.add(n.word);
-        break;
-      case 'seq':
-        n.items.forEach(walk);
-        break;
-      case 'alt':
-        n.options.forEach(walk);
-        break;
-      case 'opt':
-      case 'repeat':
-        walk(n.node);
-        break;
-      default:
-        break;
-    }
-  };
-  for (const n of Object.values(rules)) walk(n);
-  return { rules, root, vocabulary: [...words].sort() };
+  return { rules, root, vocabulary: grammarWords(rules) };
 }

@@ -17,3 +17,16 @@ export interface GrammarSpec {
   root: string[]; // rules that are top-level alternatives
   vocabulary: string[]; // every literal word, lowercase, sorted, unique
 }
+
+/** Every literal word of `rules` (reachable from the root or not), sorted and unique: a spec's vocabulary. */
+export function grammarWords(rules: Record<string, GrammarNode>): string[] {
+  const words = new Set<string>();
+  const walk = (n: GrammarNode): void => {
+    if (n.kind === 'word') words.add(n.word);
+    else if (n.kind === 'seq') n.items.forEach(walk);
+    else if (n.kind === 'alt') n.options.forEach(walk);
+    else if (n.kind === 'opt' || n.kind === 'repeat') walk(n.node);
+  };
+  for (const def of Object.values(rules)) walk(def);
+  return [...words].sort();
+}

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HarkError } from '../errors.js';
-import type { GrammarNode, GrammarSpec } from '../grammar/spec.js';
+import { type GrammarNode, type GrammarSpec, grammarWords } from '../grammar/spec.js';
 
 const RULE_NAME = /^[a-z][a-z0-9_]*$/;
 const WORD = /^[a-z0-9][a-z0-9'.-]*$/;
@@ -65,18 +65,8 @@ export function validateSpec(name: string, spec: GrammarSpec): void {
   for (const r of spec.root) visitRule(r, []);
 }
 
-/** Every literal word reachable from the root rules. */
-export function specWords(spec: GrammarSpec): string[] {
-  const words = new Set<string>();
-  const walk = (n: GrammarNode): void => {
-    if (n.kind === 'word') words.add(n.word);
-    else if (n.kind === 'seq') n.items.forEach(walk);
-    else if (n.kind === 'alt') n.options.forEach(walk);
-    else if (n.kind === 'opt' || n.kind === 'repeat') walk(n.node);
-  };
-  for (const def of Object.values(spec.rules)) walk(def);
-  return [...words].sort();
-}
+/** Every literal word of the spec's rules (see {@link grammarWords}). */
+export const specWords = (spec: GrammarSpec): string[] => grammarWords(spec.rules);
 
 /** True when any rule contains a free-form `any` node. */
 export const specHasAny = (spec: GrammarSpec): boolean => JSON.stringify(spec.rules).includes('"kind":"any"');

@@ -1,6 +1,7 @@
 /**
- * Worker side of setGrammar(): prunes words the loaded model lacks, renders the engine's form
- * (JSGF or vosk phrase list) and test-compiles it once, so a bad grammar fails at start-up.
+ * Worker side of setGrammar() (which has already validated the spec on the main thread): prunes
+ * words the loaded model lacks, renders the engine's form (JSGF or vosk phrase list) and
+ * test-compiles it once, so a bad grammar fails at start-up.
  */
 import { HarkError } from '../errors.js';
 import type { Engine } from './engines/engine.js';
@@ -12,7 +13,6 @@ import {
   toCoverPhrases,
   toJsgf,
   toPhrases,
-  validateSpec,
 } from './grammar-compile.js';
 import type { CompiledGrammar, GrammarReport } from './types.js';
 import type { CompileTask } from './worker-protocol.js';
@@ -22,7 +22,6 @@ export function compileGrammar(
   task: CompileTask,
   defaultKwsThreshold: number,
 ): { grammar: CompiledGrammar; report: GrammarReport } {
-  validateSpec(task.name, task.spec);
   const missing = engine.missingWords(specWords(task.spec));
   const spec = pruneSpec(task.spec, new Set(missing));
   if (spec.root.length === 0) {
@@ -34,13 +33,13 @@ export function compileGrammar(
   let grammar: CompiledGrammar;
   let size: number;
   if (task.keyphrase) {
-    const phrases = toPhrases(spec, 10) ?? [];
     if (engine.name !== 'pocketsphinx') {
       throw new HarkError(
         'HARK_ERR_TRANSCRIPTION_GRAMMAR',
         `grammar '${task.name}': keyphrase search needs the pocketsphinx engine`,
       );
     }
+    const phrases = toPhrases(spec, 10) ?? [];
     if (phrases.length !== 1 || phrases[0]!.includes('[unk]')) {
       throw new HarkError(
         'HARK_ERR_TRANSCRIPTION_GRAMMAR',

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AudioCodec, type AudioCodecId } from '../../protocol/ts/messages.js';
+import { concatBytes } from '../audio/concat.js';
 import { feedAll, speak } from './fixtures/feed.js';
 import { HOME_COMMANDS, HOME_UTTERANCES } from './fixtures/home-commands.js';
 import { TranscriptionService } from './service.js';
@@ -121,18 +122,8 @@ test('finalizeOnSilence ends the utterance at end of speech without waiting for 
     sampleRate: 16000,
     endOfSpeech: { finalizeOnSilence: true },
   });
-  stream.port.postMessage({ kind: 'chunk', stream: 1, chunk: 0, data: concat(clip.blocks), gap: 0 });
+  stream.port.postMessage({ kind: 'chunk', stream: 1, chunk: 0, data: concatBytes(clip.blocks), gap: 0 });
   const t = await stream.result; // no 'end' message is ever sent
   assert.equal(t.text, 'what time is it');
   assert.equal(t.endedBy, 'silence');
 });
-
-function concat(blocks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
-  let o = 0;
-  for (const b of blocks) {
-    out.set(b, o);
-    o += b.length;
-  }
-  return out;
-}

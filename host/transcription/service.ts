@@ -139,7 +139,12 @@ export class TranscriptionService extends EventEmitter {
       ...(keyphrase ? { keyphrase } : {}),
       ...(opts.anyWords ? { anyWords: opts.anyWords } : {}),
     });
-    if (!('grammar' in reply)) throw new Error('unexpected compile reply');
+    if (!('grammar' in reply)) {
+      throw new HarkError(
+        'HARK_ERR_TRANSCRIPTION_WORKER',
+        `grammar '${name}': the ASR worker answered the compile task without a grammar`,
+      );
+    }
     this.grammars.set(name, reply.grammar);
     this.emit('grammar', reply.report);
     return reply.report;

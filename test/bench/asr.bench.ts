@@ -20,15 +20,14 @@ async function clips(n: number, blockSamples = 512): Promise<SpokenClip[]> {
   return Promise.all(texts.map((t) => speak(t, { blockSamples, tailMs: 300 })));
 }
 
+/** A stream on the 'commands' grammar for clip `c`. */
+const open = (svc: TranscriptionService, c: SpokenClip, boardId: string) =>
+  svc.openStream({ boardId, grammar: 'commands', codec: c.codec, sampleRate: c.sampleRate });
+
 async function rtf(svc: TranscriptionService, all: SpokenClip[], board: string): Promise<number> {
   const ratios: number[] = [];
   for (const c of all) {
-    const s = svc.openStream({
-      boardId: board,
-      grammar: 'commands',
-      codec: c.codec,
-      sampleRate: c.sampleRate,
-    });
+    const s = open(svc, c, board);
     const t0 = performance.now();
     feedAll(s, c);
     await s.result;
@@ -40,12 +39,7 @@ async function rtf(svc: TranscriptionService, all: SpokenClip[], board: string):
 async function finalLatency(svc: TranscriptionService, all: SpokenClip[]): Promise<number[]> {
   const out: number[] = [];
   for (const c of all) {
-    const s = svc.openStream({
-      boardId: 'latency',
-      grammar: 'commands',
-      codec: c.codec,
-      sampleRate: c.sampleRate,
-    });
+    const s = open(svc, c, 'latency');
     const endAt = await feedRealtime(s, c);
     await s.result;
     out.push(performance.now() - endAt);
@@ -59,12 +53,7 @@ async function concurrent(svc: TranscriptionService, all: SpokenClip[], n: numbe
     Array.from({ length: n }, async (_, i) => {
       const c = all[i % all.length]!;
       await new Promise((r) => setTimeout(r, (i * 37) % 500)); // boards do not start in lockstep
-      const s = svc.openStream({
-        boardId: `rt-${i}`,
-        grammar: 'commands',
-        codec: c.codec,
-        sampleRate: c.sampleRate,
-      });
+      const s = open(svc, c, `rt-${i}`);
       const endAt = await feedRealtime(s, c);
       await s.result;
       return performance.now() - endAt;

@@ -45,16 +45,6 @@ const SCALES: ReadonlyMap<string, number> = new Map([
 const UNIT_VALUE = new Map(UNITS.map((w, i) => [w, i]));
 const TENS_VALUE = new Map(TENS.map((w, i) => [w, i * 10]).filter(([w]) => w !== '') as [string, number][]);
 
-/** Every word a spoken number can use (for grammar vocabularies). */
-export const NUMBER_WORDS: readonly string[] = [
-  ...UNITS,
-  ...TENS.filter((w) => w !== ''),
-  'hundred',
-  'thousand',
-  'million',
-  'and',
-];
-
 const DIGITS = /^\d+(\.\d+)?$/;
 
 /** One way to read a number from tokens: the value and the index after its last token. */
