@@ -37,6 +37,10 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
   }
 }
 
+/** The config folder: `--config-dir`, else HARK_CONFIG_DIR; undefined means the per-user default. */
+export const configDirOf = (values: ParsedCommandArgs['values']): string | undefined =>
+  (values['config-dir'] as string | undefined) ?? process.env.HARK_CONFIG_DIR;
+
 /** Parses a positive integer flag value, naming the flag on error. */
 export function intFlag(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -2,9 +2,9 @@
  * `hark config get [key] | set <key> <value> | unset <key> | path` — reads and writes the conf file.
  * `get` shows resolved values (defaults ← file ← HARK_* env) and where each came from.
  */
-import { ConfigStore, envNameOf, leafKeys, schemaAt } from '../config/index.js';
+import { ConfigStore, envNameOf, getPath, leafKeys, schemaAt } from '../config/index.js';
 import { ExitCode, HarkError } from '../errors.js';
-import { parseCommandArgs } from './args.js';
+import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
 
 const HELP = `usage: hark config get [key]        resolved value(s) and their source
@@ -21,7 +21,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.OK;
   }
-  const cwd = (values['config-dir'] as string | undefined) ?? process.env.HARK_CONFIG_DIR;
+  const cwd = configDirOf(values);
   const store = new ConfigStore(cwd ? { cwd } : {});
   const [action, key, value] = positionals;
   const out = (v: unknown) =>
@@ -39,10 +39,8 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
       const resolved = store.resolve() as unknown as Record<string, unknown>;
       const file = store.fileValues();
       const rows = leafKeys().map((k) => {
-        const v = k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)?.[p], resolved);
-        const inFile = k
-          .split('.')
-          .reduce<unknown>((o, p) => (o as Record<string, unknown> | undefined)?.[p], file);
+        const v = getPath(resolved, k);
+        const inFile = getPath(file, k);
         const source =
           process.env[envNameOf(k)] !== undefined ? envNameOf(k) : inFile !== undefined ? 'file' : 'default';
         return { key: k, value: v, source, description: schemaAt(k)?.description ?? '' };

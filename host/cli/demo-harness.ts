@@ -60,11 +60,6 @@ export function spoken(text: string): Promise<PcmAudio> {
   return p;
 }
 
-/** Replaces what an emulated board's microphone hears. */
-export function setBoardAudio(board: EmulatedBoard, audio: PcmAudio): void {
-  board.setAudio(audio);
-}
-
 export class Harness extends EventEmitter {
   readonly pipeline: HarkPipeline;
   readonly boards = new Map<string, EmulatedBoard>();
@@ -163,7 +158,7 @@ export class Harness extends EventEmitter {
   async say(boardId: string, text: string): Promise<void> {
     const board = this.boards.get(boardId);
     if (!board) throw new Error(`no emulated board ${boardId}`);
-    setBoardAudio(board, await spoken(text));
+    board.setAudio(await spoken(text));
     await board.utter();
   }
 

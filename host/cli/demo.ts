@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, isHarkError } from '../errors.js';
 import type { PipelineEvent } from '../pipeline.js';
 import { parseCommandArgs } from './args.js';
-import { type BoardObservation, Harness, setBoardAudio, spoken } from './demo-harness.js';
+import { type BoardObservation, Harness, spoken } from './demo-harness.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
 import { Shutdown } from './shutdown.js';
@@ -109,12 +109,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.OK;
   }
-  const out = new CliReporter({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    json: values.json === true,
-    verbose: values.verbose === true,
-  });
+  const out = CliReporter.forCommand(io, values);
   const shutdown = new Shutdown();
   const t0 = performance.now();
   let harness: Harness | undefined;
@@ -187,7 +182,7 @@ async function runStep(
     await h.say(boardId, step.say);
     if (step.followUp) {
       // Queue the answer now: the board streams it when the host opens the follow-up window.
-      setBoardAudio(board, await spoken(step.followUp));
+      board.setAudio(await spoken(step.followUp));
       await h.waitFor('the follow-up answer to be transcribed', () =>
         h.events.slice(fromEvent).filter((e) => e.event === 'transcript').length >= 2 ? true : undefined,
       );

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ConfigStore } from '../config/index.js';
 import { ExitCode } from '../errors.js';
-import { parseCommandArgs } from './args.js';
+import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -201,9 +201,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     );
     return ExitCode.OK;
   }
-  const results = await runChecks(
-    (values['config-dir'] as string | undefined) ?? process.env.HARK_CONFIG_DIR,
-  );
+  const results = await runChecks(configDirOf(values));
   for (const r of results) {
     if (values.json) io.stdout.write(`${JSON.stringify({ event: 'check', ...r })}\n`);
     else

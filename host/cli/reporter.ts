@@ -49,6 +49,19 @@ export class CliReporter {
     this.json = opts.json ?? false;
   }
 
+  /** The reporter of a command, from its parsed `--json` / `--verbose` flags. */
+  static forCommand(
+    io: Pick<CliReporterOptions, 'stdout' | 'stderr'>,
+    flags: { json?: unknown; verbose?: unknown },
+  ): CliReporter {
+    return new CliReporter({
+      stdout: io.stdout,
+      stderr: io.stderr,
+      json: flags.json === true,
+      verbose: flags.verbose === true,
+    });
+  }
+
   /** Emits one event: a JSON line, or a human line built by `human`. */
   event(e: CliEvent, human?: string): void {
     this.#endProgress();

@@ -7,7 +7,7 @@ import { ConfigStore, type HarkConfig } from '../config/index.js';
 import { ExitCode, HarkError, isHarkError } from '../errors.js';
 import { listPorts } from '../link/index.js';
 import { EXAMPLE_COMMANDS, HarkPipeline, type PipelineEvent } from '../pipeline.js';
-import { parseCommandArgs } from './args.js';
+import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
 import { Shutdown } from './shutdown.js';
@@ -63,13 +63,8 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.OK;
   }
-  const out = new CliReporter({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    json: values.json === true,
-    verbose: values.verbose === true,
-  });
-  const dir = (values['config-dir'] as string | undefined) ?? process.env.HARK_CONFIG_DIR;
+  const out = CliReporter.forCommand(io, values);
+  const dir = configDirOf(values);
   const store = new ConfigStore(dir ? { cwd: dir } : {});
   const config: HarkConfig = store.resolve();
   // The profile's baud rate wins unless the user chose one (file or HARK_BAUD_RATE).

@@ -74,7 +74,8 @@ export function leafKeys(props: Record<string, SchemaNode> = CONFIG_SCHEMA, pref
   );
 }
 
-function getPath(obj: Record<string, unknown>, key: string): unknown {
+/** The value at dotted `key` in `obj` (undefined when any part is missing). */
+export function getPath(obj: Record<string, unknown>, key: string): unknown {
   return key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
 }
 

@@ -4,6 +4,7 @@ export {
   type ConfigStoreOptions,
   defaultConfig,
   envNameOf,
+  getPath,
   type HarkConfig,
   type LedEffectConfig,
   leafKeys,

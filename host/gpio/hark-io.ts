@@ -204,20 +204,21 @@ export class HarkIO extends EventEmitter {
     return this;
   }
 
-  digitalWrite(pin: number, value: number | boolean): this {
+  /** Switches `pin` to `mode` when it is in another one, then writes `value` (already in range). */
+  #write(pin: number, mode: number, value: number): this {
     const p = this.#pin(pin);
-    if (p.mode !== MODES.OUTPUT) this.pinMode(pin, MODES.OUTPUT);
-    p.value = value ? 1 : 0;
-    this.#send({ type: 'GPIO_WRITE', pin, value: p.value });
+    if (p.mode !== mode) this.pinMode(pin, mode);
+    p.value = value;
+    this.#send({ type: 'GPIO_WRITE', pin, value });
     return this;
   }
 
+  digitalWrite(pin: number, value: number | boolean): this {
+    return this.#write(pin, MODES.OUTPUT, value ? 1 : 0);
+  }
+
   pwmWrite(pin: number, value: number): this {
-    const p = this.#pin(pin);
-    if (p.mode !== MODES.PWM) this.pinMode(pin, MODES.PWM);
-    p.value = Math.max(0, Math.min(255, Math.round(value)));
-    this.#send({ type: 'GPIO_WRITE', pin, value: p.value });
-    return this;
+    return this.#write(pin, MODES.PWM, Math.max(0, Math.min(255, Math.round(value))));
   }
 
   analogWrite(pin: number, value: number): this {
@@ -237,16 +238,12 @@ export class HarkIO extends EventEmitter {
    * (johnny-five's Servo writes µs within its pwmRange); the wire carries degrees.
    */
   servoWrite(pin: number, value: number): this {
-    const p = this.#pin(pin);
-    if (p.mode !== MODES.SERVO) this.pinMode(pin, MODES.SERVO);
     let degrees = value;
     if (value >= 544) {
       const [lo, hi] = this.#servoRange.get(pin) ?? SERVO_DEFAULT_RANGE_US;
       degrees = ((value - lo) / (hi - lo)) * 180;
     }
-    p.value = Math.max(0, Math.min(180, Math.round(degrees)));
-    this.#send({ type: 'GPIO_WRITE', pin, value: p.value });
-    return this;
+    return this.#write(pin, MODES.SERVO, Math.max(0, Math.min(180, Math.round(degrees))));
   }
 
   /** Reports changes of a digital input as `digital-read-N` (and to `callback`). */

@@ -5,7 +5,7 @@
  * recorded audio. Playback can be interrupted (a button press while speaking).
  */
 import { readFile } from 'node:fs/promises';
-import type { Hello, Message } from '../../protocol/ts/messages.js';
+import { type Hello, type Message, SpeakerKind } from '../../protocol/ts/messages.js';
 import { type PcmAudio, parseWav } from '../audio/wav.js';
 import type { Response } from '../commands/index.js';
 import type { HarkConfig, LedEffectConfig } from '../config/index.js';
@@ -53,7 +53,7 @@ export class BoardResponder {
   }
 
   earcon(name: EarconName): void {
-    if (this.#d.hello().speakerKind === 0) return;
+    if (this.#d.hello().speakerKind === SpeakerKind.NONE) return;
     this.send(earconMessage(name));
   }
 

@@ -82,17 +82,16 @@ export function planResponse(r: Response, hello: Hello, config: HarkConfig, volu
       })),
     };
   }
+  const failed = r.status === 'error' || r.status === 'not_found';
   const words = r.voice === true ? r.text : r.voice;
   if (words) {
     if (canSpeak(hello)) plan.speak = words;
-    else if (!plan.tone)
-      plan.tone = earconMessage(r.status === 'error' || r.status === 'not_found' ? 'error' : 'success');
+    else if (!plan.tone) plan.tone = earconMessage(failed ? 'error' : 'success');
   }
   if (r.audio !== undefined) {
     if (canSpeak(hello)) plan.audio = r.audio;
     else plan.tone ??= earconMessage('success');
   }
-  if (!plan.tone && !plan.speak && (r.status === 'error' || r.status === 'not_found'))
-    plan.tone = earconMessage('error');
+  if (!plan.tone && !plan.speak && failed) plan.tone = earconMessage('error');
   return plan;
 }

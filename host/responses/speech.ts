@@ -62,12 +62,7 @@ export function applyGain(samples: Int16Array, gain: number): Int16Array {
   return out;
 }
 
-/** Encodes PCM at the board's rate into its (byte-splittable) speaker codec. */
-export function encodeForSpeaker(audio: PcmAudio, codec: AudioCodecId): Uint8Array {
-  return encodeAudioBlock(codec, audio.samples);
-}
-
-/** Converts recorded audio (a command's `audio` response) to the board's speaker rate and codec. */
+/** Converts PCM (a command's recorded `audio` response, or speech) to the board's speaker rate and codec. */
 export function prepareAudio(
   pcm: PcmAudio,
   caps: SpeakerCaps,
@@ -85,7 +80,7 @@ export function prepareAudio(
   return {
     codec,
     sampleRate: rate,
-    data: encodeForSpeaker({ sampleRate: rate, samples }, codec),
+    data: encodeAudioBlock(codec, samples),
     durationMs: Math.round((samples.length / rate) * 1000),
   };
 }
@@ -96,8 +91,8 @@ export async function prepareSpeech(
   caps: SpeakerCaps,
   opts: SpeechOptions = {},
 ): Promise<SpeakerAudio> {
-  const codec = chooseSpeakerCodec(caps);
-  if (!canSpeak(caps) || codec === undefined) {
+  // Checked before espeak-ng runs, so the error names the text.
+  if (!canSpeak(caps) || chooseSpeakerCodec(caps) === undefined) {
     throw new HarkError('HARK_ERR_RESPONSE_SPEECH', `the board has no PCM speaker to say "${text}"`);
   }
   let pcm: PcmAudio;
@@ -114,11 +109,6 @@ export async function prepareSpeech(
       { cause: e },
     );
   }
-  const samples = applyGain(pcm.samples, opts.gain ?? 1);
-  return {
-    codec,
-    sampleRate: caps.speakerSampleRate,
-    data: encodeForSpeaker({ sampleRate: pcm.sampleRate, samples }, codec),
-    durationMs: Math.round((samples.length / caps.speakerSampleRate) * 1000),
-  };
+  // espeak-ng's output is already at the speaker rate: prepareAudio only applies gain and encodes.
+  return prepareAudio(pcm, caps, opts);
 }

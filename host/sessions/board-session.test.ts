@@ -31,6 +31,16 @@ function setup(over: Partial<BoardSessionOptions> = {}) {
   return { s, calls, leds, actions };
 }
 
+/** Runs `body` with setTimeout mocked, restoring the real timers afterwards. */
+function withMockTimers(body: () => void): void {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    body();
+  } finally {
+    mock.timers.reset();
+  }
+}
+
 test('push-to-talk: listening, thinking, responding, idle with LEDs and earcons', () => {
   const { s, leds, actions, calls } = setup();
   s.connected();
@@ -58,8 +68,7 @@ test('push-to-talk: listening, thinking, responding, idle with LEDs and earcons'
 
 test('tap-to-talk: host capture ended by end of speech; no-speech timeout returns to idle', () => {
   const { s, actions } = setup();
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
+  withMockTimers(() => {
     s.connected();
     s.buttonClick();
     assert.deepEqual(actions(), ['capture:start:15000:single']);
@@ -80,30 +89,24 @@ test('tap-to-talk: host capture ended by end of speech; no-speech timeout return
     mock.timers.tick(1);
     assert.equal(s.state, 'idle');
     assert.deepEqual(actions().slice(-2), ['cancel:no speech', 'capture:stop']);
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('max utterance length stops the capture and moves on to thinking', () => {
   const { s, actions } = setup({ maxUtteranceMs: 3000 });
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
+  withMockTimers(() => {
     s.connected();
     s.audioStarted(AudioTrigger.BUTTON);
     s.speech('start');
     mock.timers.tick(3000);
     assert.equal(s.state, 'thinking');
     assert.equal(actions().at(-2), 'capture:stop');
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('a response that needs input opens a follow-up window with its own timeout', () => {
   const { s, actions } = setup({ followUpMs: 2000 });
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
+  withMockTimers(() => {
     s.connected();
     s.audioStarted(AudioTrigger.BUTTON);
     s.audioEnded();
@@ -116,9 +119,7 @@ test('a response that needs input opens a follow-up window with its own timeout'
     assert.equal(s.state, 'listening');
     mock.timers.tick(2000);
     assert.equal(s.state, 'idle', 'silence after the question closes the window');
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('pressing the button while the board speaks interrupts playback', () => {
@@ -183,8 +184,7 @@ test('hands-free: background stream, wake phrase with a command, alone, or not a
 
 test('disconnect from any state, error shows then clears', () => {
   const { s, leds } = setup({ errorMs: 1000 });
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
+  withMockTimers(() => {
     s.connected();
     s.audioStarted(AudioTrigger.BUTTON);
     s.disconnected();
@@ -198,9 +198,7 @@ test('disconnect from any state, error shows then clears', () => {
     assert.equal(leds.at(-1), 'error+muted');
     mock.timers.tick(1000);
     assert.equal(s.state, 'idle');
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('muted: streams are discarded, the LED shows muted, unmuting restarts hands-free listening', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Harness, setBoardAudio, spoken } from '../../host/cli/demo-harness.js';
+import { Harness, spoken } from '../../host/cli/demo-harness.js';
 import demo from '../../host/commands/examples/demo-commands.js';
 import type { PipelineEvent } from '../../host/pipeline.js';
 
@@ -24,7 +24,7 @@ test('wake phrase + command runs the command; speech without it is ignored', asy
     const commands = () =>
       h.events.filter((e): e is Extract<PipelineEvent, { event: 'command' }> => e.event === 'command');
 
-    setBoardAudio(board, withoutWake);
+    board.setAudio(withoutWake);
     // The wake grammar only accepts "<wake phrase> [<command>]": other speech yields no command.
     await h.waitFor(
       'the utterance without the wake phrase to be transcribed',
@@ -36,9 +36,9 @@ test('wake phrase + command runs the command; speech without it is ignored', asy
       'continuous capture requested',
     );
 
-    setBoardAudio(board, withWake);
+    board.setAudio(withWake);
     await h.waitFor('the command after the wake phrase', () => commands()[0]);
-    setBoardAudio(board, silence); // the emulator replays its audio on every capture
+    board.setAudio(silence); // the emulator replays its audio on every capture
     const fired = commands()[0]!;
     assert.equal(fired.command, 'turn (the)? (light|lights) $state:OnOff');
     assert.deepEqual(fired.params, { state: true });

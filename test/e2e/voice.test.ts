@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type BoardObservation, Harness, setBoardAudio, spoken } from '../../host/cli/demo-harness.js';
+import { type BoardObservation, Harness, spoken } from '../../host/cli/demo-harness.js';
 import demo from '../../host/commands/examples/demo-commands.js';
 import type { PipelineEvent } from '../../host/pipeline.js';
 import { ButtonEvent } from '../../protocol/ts/messages.js';
@@ -80,7 +80,7 @@ test('follow-up: "set a timer" asks for how long, the answer is matched in that 
   const e0 = h.events.length;
   const board = h.boards.get(boardId)!;
   await h.say(boardId, 'set a timer');
-  setBoardAudio(board, await spoken('for ten minutes'));
+  board.setAudio(await spoken('for ten minutes'));
   await h.waitFor('two transcripts', () =>
     h.events.slice(e0).filter((e) => e.event === 'transcript').length >= 2 ? true : undefined,
   );
@@ -102,7 +102,7 @@ test('tap-to-talk: a click opens a host capture that ends at the end of speech',
   const e0 = h.events.length;
   const r0 = h.received.length;
   const board = h.boards.get(boardId)!;
-  setBoardAudio(board, await spoken('volume down'));
+  board.setAudio(await spoken('volume down'));
   board.send({ type: 'BUTTON', button: 0, event: ButtonEvent.CLICK });
   await h.idleAfter(boardId, e0);
   assert.equal(commandsSince(e0)[0]?.command, 'volume down');
@@ -120,7 +120,7 @@ test('pressing the button while the board speaks interrupts playback', async () 
     'speech to start',
     () => seenSince(r0, 'speaker').some((o) => o.detail.event === 'start') || undefined,
   );
-  setBoardAudio(board, interruption);
+  board.setAudio(interruption);
   await board.utter();
   await h.waitFor(
     'the interrupted speech',
