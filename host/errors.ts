@@ -221,6 +221,11 @@ export const ERRORS = {
     description: 'No board was found or none could be opened (plug one in or pass --port PATH).',
     exitCode: ExitCode.NO_BOARD,
   },
+  HARK_ERR_SESSION_UNEXPECTED: {
+    description:
+      "An unexpected error inside a board's session (a bug): the message carries the original error.",
+    exitCode: ExitCode.FAILURE,
+  },
   HARK_ERR_RESPONSE_SPEECH: {
     description: 'Speech could not be synthesised (espeak-ng missing or failed).',
     exitCode: ExitCode.FAILURE,

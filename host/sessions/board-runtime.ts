@@ -222,7 +222,11 @@ export class BoardRuntime {
   }
 
   #fail(e: unknown): void {
-    const err = e instanceof HarkError ? e : new HarkError('HARK_ERR_RESPONSE_SPEECH', String(e));
+    // A HarkError keeps its own code; anything else is a bug somewhere below, not a speech failure.
+    const err =
+      e instanceof HarkError
+        ? e
+        : new HarkError('HARK_ERR_SESSION_UNEXPECTED', `board ${this.boardId}: ${String(e)}`, { cause: e });
     this.#d.emit({ event: 'error', boardId: this.boardId, code: err.code, message: err.message });
     this.session.failed(err.message);
   }
