@@ -85,7 +85,7 @@ export function matchUsb(
 }
 
 /** Wire codec id of a profile codec name (SPEC §7). */
-export const codecId = (name: CodecName): AudioCodecId => CODEC_NAMES.indexOf(name) as AudioCodecId;
+const codecId = (name: CodecName): AudioCodecId => CODEC_NAMES.indexOf(name) as AudioCodecId;
 const codecMask = (names: readonly CodecName[] = []): number =>
   names.reduce((m, n) => m | (1 << codecId(n)), 0);
 

@@ -15,6 +15,7 @@ import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import {
   AudioEndReason,
   AudioTrigger,
+  ErrorCode,
   type HelloAck,
   type Led,
   type Message,
@@ -271,10 +272,9 @@ export class EmulatedBoard extends EventEmitter {
     }
     if (!this.ack) return; // SPEC §2: output messages only after HELLO_ACK
     switch (m.type) {
-      case 'LED': {
+      case 'LED':
         this.setLed(m);
         return;
-      }
       case 'TONE':
         this.tones.push(m.steps);
         this.emit('tone', m.steps);
@@ -293,41 +293,32 @@ export class EmulatedBoard extends EventEmitter {
         return;
       case 'SPEAKER_START':
         if (this.profile.speaker.kind !== 'pcm') {
-          this.send({ type: 'ERROR', code: 3, message: 'this board has no PCM speaker' });
+          this.send({ type: 'ERROR', code: ErrorCode.UNSUPPORTED, message: 'this board has no PCM speaker' });
           return;
         }
-        {
-          this.speaker.start(m);
-          return;
-        }
-      case 'SPEAKER_DATA': {
+        this.speaker.start(m);
+        return;
+      case 'SPEAKER_DATA':
         this.speaker.data(m);
         return;
-      }
-      case 'SPEAKER_END': {
+      case 'SPEAKER_END':
         this.speaker.end(m.stream);
         return;
-      }
-      case 'SPEAKER_STOP': {
+      case 'SPEAKER_STOP':
         this.speaker.stop(m.stream);
         return;
-      }
-      case 'GPIO_MODE': {
+      case 'GPIO_MODE':
         this.gpio.mode(m);
         return;
-      }
-      case 'GPIO_WRITE': {
+      case 'GPIO_WRITE':
         this.gpio.write(m);
         return;
-      }
-      case 'GPIO_READ': {
+      case 'GPIO_READ':
         this.gpio.read(m.pin);
         return;
-      }
-      case 'GPIO_REPORT': {
+      case 'GPIO_REPORT':
         this.gpio.report(m);
         return;
-      }
       default:
     }
   }
@@ -378,7 +369,7 @@ export class EmulatedBoard extends EventEmitter {
     if (m.index === 0xff) for (let i = 0; i < this.leds.length; i++) set(i);
     else if (m.index < this.leds.length) set(m.index);
     else {
-      this.send({ type: 'ERROR', code: 2, message: `no LED ${m.index}` });
+      this.send({ type: 'ERROR', code: ErrorCode.BAD_MESSAGE, message: `no LED ${m.index}` });
       return;
     }
     this.emit('led', { index: m.index, ...this.leds[m.index === 0xff ? 0 : m.index]! });

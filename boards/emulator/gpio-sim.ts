@@ -2,7 +2,13 @@
  * The emulated board's GPIO pins (GPIO_MODE / WRITE / READ / REPORT → GPIO_STATE), with inputs that a
  * test drives through `set(pin, value)`.
  */
-import type { GpioModeMessage, GpioReport, GpioWrite, Message } from '../../protocol/ts/messages.js';
+import {
+  ErrorCode,
+  type GpioModeMessage,
+  type GpioReport,
+  type GpioWrite,
+  type Message,
+} from '../../protocol/ts/messages.js';
 import type { BoardProfile, GpioCapName } from '../profile-schema.js';
 
 /** GPIO_MODE mode → the capability it needs (SPEC §3: 5 is input_pullup). */
@@ -114,6 +120,10 @@ export class GpioSim {
   }
 
   private invalid(pin: number, what: string): void {
-    this.send({ type: 'ERROR', code: 6, message: `GPIO pin ${pin}: invalid ${what}` });
+    this.send({
+      type: 'ERROR',
+      code: ErrorCode.GPIO_INVALID_PIN,
+      message: `GPIO pin ${pin}: invalid ${what}`,
+    });
   }
 }

@@ -3,8 +3,15 @@
  * SPEAKER_CREDIT flow control exactly as SPEC §4.6 describes, and overrun detection — more data than
  * credited is a host bug, counted and reported with ERROR SPEAKER_OVERRUN.
  */
+import { concatPcm } from '../../host/audio/concat.js';
 import { BYTES_PER_SAMPLE, decodeAudioBlock } from '../../protocol/ts/audio/index.js';
-import type { AudioCodecId, Message, SpeakerData, SpeakerStart } from '../../protocol/ts/messages.js';
+import {
+  type AudioCodecId,
+  ErrorCode,
+  type Message,
+  type SpeakerData,
+  type SpeakerStart,
+} from '../../protocol/ts/messages.js';
 
 export interface SpeakerStats {
   streams: number;
@@ -76,7 +83,7 @@ export class SpeakerSim {
       this.stats.overruns++;
       this.send({
         type: 'ERROR',
-        code: 4,
+        code: ErrorCode.SPEAKER_OVERRUN,
         message: `speaker overrun: ${bytes.length} bytes, ${this.outstanding} credited`,
       });
       this.onEvent('overrun', { stream: m.stream, bytes: bytes.length, credited: this.outstanding });
@@ -111,14 +118,7 @@ export class SpeakerSim {
 
   /** Everything received in the current (or last) stream, decoded. */
   samples(): Int16Array {
-    const parts = this.blocks.map((b) => decodeAudioBlock(this.codec, b));
-    const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatPcm(this.blocks.map((b) => decodeAudioBlock(this.codec, b)));
   }
 
   private tick(): void {

@@ -14,6 +14,7 @@ import { encodeWav } from '../../host/audio/wav.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
 import { type BoardInfo, LinkManager, type MessageEvent } from '../../host/link/index.js';
 import { AudioCodec, AudioEndReason, ErrorCode, type Message } from '../../protocol/ts/messages.js';
+import { nextMessage, pingBarrier } from '../../test/link/helpers.js';
 import { NativeBoard } from './native-board.js';
 
 const RATE = 16000;
@@ -35,17 +36,7 @@ before(async () => {
   link.on('message', (e: MessageEvent) => messages.push(e.message));
   link.on('error', () => {}); // errors are asserted through messages/state, not thrown here
   info = await link.open({ path: board.hostPath, profile: 'emulated' });
-  // The board has handled HELLO_ACK once it answers a PING sent after it (frames are handled in order).
-  const pong = new Promise<void>((resolve) => {
-    const on = (e: MessageEvent) => {
-      if (e.message.type !== 'PONG' || e.message.token !== 0x5eed) return;
-      link.off('message', on);
-      resolve();
-    };
-    link.on('message', on);
-  });
-  await link.send(info.boardId, { type: 'PING', token: 0x5eed });
-  await pong;
+  await pingBarrier(link, info.boardId); // the board has handled HELLO_ACK
 });
 
 after(async () => {
@@ -53,24 +44,6 @@ after(async () => {
   await board?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const nextMessage = <T extends Message['type']>(
-  type: T,
-  timeoutMs = 10_000,
-): Promise<Extract<Message, { type: T }>> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      link.off('message', on);
-      reject(new Error(`no ${type} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const on = (e: MessageEvent) => {
-      if (e.message.type !== type) return;
-      clearTimeout(timer);
-      link.off('message', on);
-      resolve(e.message as Extract<Message, { type: T }>);
-    };
-    link.on('message', on);
-  });
 
 test('handshake: HELLO from the firmware, HELLO_ACK from the host', () => {
   assert.equal(info.boardId, 'native-test-1');
@@ -85,7 +58,7 @@ test('handshake: HELLO from the firmware, HELLO_ACK from the host', () => {
 });
 
 test('button utterance: every AUDIO chunk arrives, in order, sample-exact', async () => {
-  const started = nextMessage('AUDIO_START');
+  const started = nextMessage(link, 'AUDIO_START');
   board.press();
   const start = await started;
   const { port1, port2 } = new MessageChannel();
@@ -98,7 +71,7 @@ test('button utterance: every AUDIO chunk arrives, in order, sample-exact', asyn
   });
   link.routeAudio(info.boardId, start.stream, port1);
   await new Promise((r) => setTimeout(r, 700));
-  const audioEnd = nextMessage('AUDIO_END'); // arrives on main separately from the route's 'end'
+  const audioEnd = nextMessage(link, 'AUDIO_END'); // arrives on main separately from the route's 'end'
   board.release();
   const end = await ended;
   port2.close();
@@ -155,11 +128,11 @@ test('GPIO: mode, write, read and an invalid pin', async () => {
   await wrote;
   board.setPin(34, 612);
   await new Promise((r) => setTimeout(r, 50));
-  const state = nextMessage('GPIO_STATE');
+  const state = nextMessage(link, 'GPIO_STATE');
   await link.send(info.boardId, { type: 'GPIO_MODE', pin: 34, mode: 2 });
   await link.send(info.boardId, { type: 'GPIO_READ', pin: 34 });
   assert.deepEqual(await state, { type: 'GPIO_STATE', pin: 34, value: 612 });
-  const err = nextMessage('ERROR');
+  const err = nextMessage(link, 'ERROR');
   await link.send(info.boardId, { type: 'GPIO_MODE', pin: 13, mode: 1 });
   assert.equal((await err).code, ErrorCode.GPIO_INVALID_PIN);
 });

@@ -39,7 +39,7 @@ function collect(dir: string, out: string[]): void {
 }
 
 /** Hash of every C source and header the firmware builds from. */
-export function firmwareSourceHash(): string {
+function firmwareSourceHash(): string {
   const files: string[] = [];
   for (const d of SOURCE_DIRS) collect(d, files);
   const h = createHash('sha256');
@@ -53,7 +53,7 @@ const inFlight = new Map<string, Promise<string>>();
  * Runs `make <target>` into a fresh directory and returns the path of `artifact` in the cache
  * (building only when the cache lacks this source version).
  */
-export function buildFirmwareArtifact(target: string, artifact: string): Promise<string> {
+function buildFirmwareArtifact(target: string, artifact: string): Promise<string> {
   const hash = firmwareSourceHash();
   const cacheDir = join(tmpdir(), 'hark-firmware-cache');
   const cached = join(cacheDir, `${hash}-${artifact}`);

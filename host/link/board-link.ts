@@ -13,6 +13,7 @@ import { encodeMessage } from '../../protocol/ts/message-codec.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import {
+  ErrorCode,
   type Hello,
   MAX_PAYLOAD_BYTES,
   type Message,
@@ -281,7 +282,7 @@ export class BoardLink {
     if (h.versionMajor !== PROTOCOL_MAJOR) {
       const told = this.write({
         type: 'ERROR',
-        code: 1,
+        code: ErrorCode.VERSION_MISMATCH,
         message: `host speaks ${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}`,
       });
       const e = new HarkError(

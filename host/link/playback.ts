@@ -5,7 +5,13 @@
  * board's buffer cannot overrun whatever the link speed.
  */
 
-import { AudioCodec, type Hello, type Message, type SpeakerCredit } from '../../protocol/ts/messages.js';
+import {
+  AudioCodec,
+  type Hello,
+  type Message,
+  type SpeakerCredit,
+  SpeakerKind,
+} from '../../protocol/ts/messages.js';
 import { HarkError } from '../errors.js';
 import type { PlayAudio } from './types.js';
 
@@ -14,6 +20,8 @@ type Result = 'finished' | 'stopped';
 interface Active {
   stream: number;
   data: Uint8Array;
+  /** Largest data bytes per SPEAKER_DATA frame. */
+  perFrame: number;
   offset: number;
   credit: number;
   ended: boolean;
@@ -36,7 +44,7 @@ export class Playback {
 
   /** Plays `audio` on the board described by `hello`; a playback already running is stopped first. */
   async play(hello: Hello, audio: PlayAudio): Promise<Result> {
-    if (hello.speakerKind !== 2) {
+    if (hello.speakerKind !== SpeakerKind.PCM) {
       throw new HarkError(
         'HARK_ERR_LINK_PLAYBACK',
         `${this.where()} has no PCM speaker (use TONE for a piezo)`,
@@ -54,14 +62,20 @@ export class Playback {
     const perFrame = Math.max(2, Math.min(hello.maxRxPayload, 1024) - 1) & ~1;
     const stream = this.streamId;
     const done = new Promise<Result>((resolve, reject) => {
-      this.active = { stream, data: audio.data, offset: 0, credit: 0, ended: false, resolve, reject };
+      this.active = {
+        stream,
+        data: audio.data,
+        perFrame,
+        offset: 0,
+        credit: 0,
+        ended: false,
+        resolve,
+        reject,
+      };
     });
-    this.perFrame = perFrame;
     await this.send({ type: 'SPEAKER_START', stream, codec: audio.codec, sampleRate: audio.sampleRate });
     return done;
   }
-
-  private perFrame = 512;
 
   /** SPEAKER_CREDIT from the board. */
   onCredit(m: SpeakerCredit): void {
@@ -78,7 +92,7 @@ export class Playback {
 
   private pump(a: Active): void {
     while (a.credit > 0 && a.offset < a.data.length && this.active === a) {
-      let n = Math.min(a.credit, this.perFrame, a.data.length - a.offset);
+      let n = Math.min(a.credit, a.perFrame, a.data.length - a.offset);
       if (n > 1 && n < a.data.length - a.offset) n &= ~1; // keep PCM16 frames sample-aligned
       const data = a.data.subarray(a.offset, a.offset + n);
       a.offset += n;

@@ -12,27 +12,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NativeBoard } from '../../boards/native/native-board.js';
 import { FIRMWARE_DIR } from '../../boards/native/native-build.js';
-import { LinkManager, type MessageEvent } from '../../host/link/index.js';
+import { LinkManager } from '../../host/link/index.js';
+import { nextMessage } from '../link/helpers.js';
 import type { BenchOptions } from './run.js';
 import { median, round } from './stats.js';
 
 const exec = promisify(execFile);
 
-function nextMessage(link: LinkManager, type: string, timeoutMs = 10_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      link.off('message', on);
-      reject(new Error(`no ${type} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const on = (e: MessageEvent) => {
-      if (e.message.type !== type) return;
-      clearTimeout(timer);
-      link.off('message', on);
-      resolve(performance.now());
-    };
-    link.on('message', on);
-  });
-}
+/** When the next message of `type` arrived (performance.now()). */
+const arrival = (link: LinkManager, type: 'AUDIO_START' | 'AUDIO_END') =>
+  nextMessage(link, type).then(() => performance.now());
 
 async function latencies(opts: BenchOptions): Promise<Record<string, number>> {
   const board = await NativeBoard.start({ uid: 'bench-native' });
@@ -43,13 +32,13 @@ async function latencies(opts: BenchOptions): Promise<Record<string, number>> {
     const press: number[] = [];
     const release: number[] = [];
     for (let i = 0; i < (opts.quick ? 3 : 10); i++) {
-      const started = nextMessage(link, 'AUDIO_START');
+      const started = arrival(link, 'AUDIO_START');
       const t0 = performance.now();
       board.press();
       press.push((await started) - t0);
       link.discardAudio(info.boardId, i & 0xff);
       await new Promise((r) => setTimeout(r, 200));
-      const ended = nextMessage(link, 'AUDIO_END');
+      const ended = arrival(link, 'AUDIO_END');
       const t1 = performance.now();
       board.release();
       release.push((await ended) - t1);

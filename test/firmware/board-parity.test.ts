@@ -14,8 +14,9 @@ import { EmulatedBoard } from '../../boards/emulator/index.js';
 import { NativeBoard } from '../../boards/native/native-board.js';
 import { encodeWav } from '../../host/audio/wav.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
-import { type BoardInfo, LinkManager, type MessageEvent } from '../../host/link/index.js';
-import { AudioCodec, AudioEndReason, ErrorCode, type Message } from '../../protocol/ts/messages.js';
+import { type BoardInfo, LinkManager } from '../../host/link/index.js';
+import { AudioCodec, AudioEndReason, ErrorCode } from '../../protocol/ts/messages.js';
+import { nextMessage, pingBarrier } from '../link/helpers.js';
 
 const RATE = 16000;
 const ramp = (n: number) => Int16Array.from({ length: n }, (_, i) => i & 0x3fff);
@@ -56,18 +57,9 @@ for (const [kind, make] of Object.entries(makers)) {
       link = await LinkManager.start();
       link.on('error', () => {});
       info = await link.open({ path: board.hostPath, profile: 'emulated' });
-      // open() resolves when the host has sent HELLO_ACK; a PING answered after it proves the board
-      // has processed the ACK too (frames are handled in order), so a press now is a real utterance.
-      const pong = new Promise<void>((resolve) => {
-        const on = (e: MessageEvent) => {
-          if (e.message.type !== 'PONG' || e.message.token !== 0x5eed) return;
-          link.off('message', on);
-          resolve();
-        };
-        link.on('message', on);
-      });
-      await link.send(info.boardId, { type: 'PING', token: 0x5eed });
-      await pong;
+      // open() resolves when the host has sent HELLO_ACK; the barrier proves the board has processed
+      // the ACK too, so a press now is a real utterance.
+      await pingBarrier(link, info.boardId);
     });
 
     after(async () => {
@@ -75,18 +67,6 @@ for (const [kind, make] of Object.entries(makers)) {
       await board?.close();
       rmSync(dir, { recursive: true, force: true });
     });
-
-    const next = <T extends Message['type']>(type: T): Promise<Extract<Message, { type: T }>> =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${kind}: no ${type}`)), 10_000);
-        const on = (e: MessageEvent) => {
-          if (e.message.type !== type) return;
-          clearTimeout(timer);
-          link.off('message', on);
-          resolve(e.message as Extract<Message, { type: T }>);
-        };
-        link.on('message', on);
-      });
 
     test('handshake', () => {
       assert.equal(info.hello.boardModel, 'emulated');
@@ -99,7 +79,7 @@ for (const [kind, make] of Object.entries(makers)) {
     });
 
     test('a held button gives one gap-free, sample-exact utterance', async () => {
-      const started = next('AUDIO_START');
+      const started = nextMessage(link, 'AUDIO_START');
       board.press();
       const start = await started;
       const { port1, port2 } = new MessageChannel();
@@ -148,10 +128,10 @@ for (const [kind, make] of Object.entries(makers)) {
       board.setPin(34, 612);
       await new Promise((r) => setTimeout(r, 50));
       await link.send(info.boardId, { type: 'GPIO_MODE', pin: 34, mode: 2 });
-      const state = next('GPIO_STATE');
+      const state = nextMessage(link, 'GPIO_STATE');
       await link.send(info.boardId, { type: 'GPIO_READ', pin: 34 });
       assert.equal((await state).value, 612);
-      const err = next('ERROR');
+      const err = nextMessage(link, 'ERROR');
       await link.send(info.boardId, { type: 'GPIO_MODE', pin: 13, mode: 1 });
       assert.equal((await err).code, ErrorCode.GPIO_INVALID_PIN);
     });

@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import type { PcmAudio } from '../../host/audio/wav.js';
 import type { AudioRouteMessage, LinkManager, MessageEvent } from '../../host/link/index.js';
+import type { Message } from '../../protocol/ts/messages.js';
 
 /** A recognisable test signal: a sweep, so every 20 ms chunk differs. */
 export function sweep(seconds: number, rate = 16000): PcmAudio {
@@ -12,17 +13,21 @@ export function sweep(seconds: number, rate = 16000): PcmAudio {
   return { sampleRate: rate, samples };
 }
 
-/** Resolves with the first `event` whose payload passes `pred`; rejects after `timeoutMs`. */
+/**
+ * Resolves with the first `event` whose payload passes `pred`; rejects after `timeoutMs`, naming
+ * `what` (the event by default).
+ */
 export function waitFor<T = unknown>(
   em: EventEmitter,
   event: string,
   pred: (v: T) => boolean = () => true,
   timeoutMs = 15000,
+  what = `'${event}'`,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       em.off(event, on);
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
     }, timeoutMs);
     const on = (v: T) => {
       if (!pred(v)) return;
@@ -32,6 +37,33 @@ export function waitFor<T = unknown>(
     };
     em.on(event, on);
   });
+}
+
+/** The next message of `type` from any board on `link`; rejects after `timeoutMs`. */
+export function nextMessage<T extends Message['type']>(
+  link: LinkManager,
+  type: T,
+  timeoutMs = 10_000,
+): Promise<Extract<Message, { type: T }>> {
+  return waitFor<MessageEvent>(link, 'message', (e) => e.message.type === type, timeoutMs, type).then(
+    (e) => e.message as Extract<Message, { type: T }>,
+  );
+}
+
+/**
+ * Resolves once the board has handled everything the host sent before: it answers a PING sent now
+ * only after them (frames are handled in order). After open(), this means the board has the HELLO_ACK.
+ */
+export async function pingBarrier(link: LinkManager, boardId: string, token = 0x5eed): Promise<void> {
+  const pong = waitFor<MessageEvent>(
+    link,
+    'message',
+    (e) => e.boardId === boardId && e.message.type === 'PONG' && e.message.token === token,
+    15000,
+    `PONG ${token}`,
+  );
+  await link.send(boardId, { type: 'PING', token });
+  await pong;
 }
 
 export interface CollectedStream {
