@@ -33,49 +33,7 @@ export async function synthesize(text: string, opts: SynthesizeOptions = {}): Pr
     String(opts.pitch ?? 50),
     '--stdout',
   ];
-  const wav = await run(
-    binary,
-    args,
-    text,
-    () =>
-      `${binary} was not found on PATH: install it (Debian/Raspberry Pi OS: sudo apt-get install espeak-ng)`,
-  );
-  const audio = parseWav(wav, `${binary} output`);
-  if (opts.sampleRate === undefined || opts.sampleRate === audio.sampleRate) return audio;
-  // Resampling a sentence costs ~20 ms of CPU (~100 ms on a loaded Pi-class machine): sox does it in
-  // its own process so the host's event loop never pays for it. Without sox, it is done in-process.
-  const soxArgs = [
-    '-V1',
-    '-t',
-    'wav',
-    '-',
-    '-t',
-    'wav',
-    '-r',
-    String(opts.sampleRate),
-    '-b',
-    '16',
-    '-c',
-    '1',
-    '-',
-  ];
-  try {
-    return parseWav(await run('sox', soxArgs, wav, () => 'sox is not installed'), 'sox output');
-  } catch (e) {
-    if (!(e instanceof SpawnMissing)) throw e;
-    return {
-      sampleRate: opts.sampleRate,
-      samples: resample(audio.samples, audio.sampleRate, opts.sampleRate),
-    };
-  }
-}
-
-/** The executable itself is missing (ENOENT). */
-class SpawnMissing extends HarkError {}
-
-/** Runs `binary args`, feeding `input` on stdin; resolves with stdout. */
-function run(binary: string, args: string[], input: string | Buffer, missing: () => string): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
+  const wav = await new Promise<Buffer>((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
@@ -84,12 +42,15 @@ function run(binary: string, args: string[], input: string | Buffer, missing: ()
       err += b.toString();
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
+      const missing = e.code === 'ENOENT';
       reject(
-        e.code === 'ENOENT'
-          ? new SpawnMissing('HARK_ERR_TTS_ESPEAK', missing(), { cause: e })
-          : new HarkError('HARK_ERR_TTS_ESPEAK', `${binary} could not be started: ${e.message}`, {
-              cause: e,
-            }),
+        new HarkError(
+          'HARK_ERR_TTS_ESPEAK',
+          missing
+            ? `${binary} was not found on PATH: install it (Debian/Raspberry Pi OS: sudo apt-get install espeak-ng)`
+            : `${binary} could not be started: ${e.message}`,
+          { cause: e },
+        ),
       );
     });
     child.on('close', (code) => {
@@ -103,6 +64,9 @@ function run(binary: string, args: string[], input: string | Buffer, missing: ()
         );
     });
     child.stdin.on('error', () => {}); // reported through 'close'/'error' above
-    child.stdin.end(input);
+    child.stdin.end(text);
   });
+  const audio = parseWav(wav, `${binary} output`);
+  if (opts.sampleRate === undefined || opts.sampleRate === audio.sampleRate) return audio;
+  return { sampleRate: opts.sampleRate, samples: resample(audio.samples, audio.sampleRate, opts.sampleRate) };
 }
