@@ -11,11 +11,13 @@
  * ];
  * ```
  */
+
+import { HarkError } from '../base/errors.js';
 import { command } from './commands/index.js';
-import { HarkError } from './errors.js';
 import type { HarkIO } from './gpio/hark-io.js';
 import { HarkPipeline } from './pipeline.js';
 
+export { ExitCode, HarkError, isHarkError } from '../base/errors.js';
 export {
   type CommandContext,
   type CommandOptions,
@@ -25,7 +27,6 @@ export {
   type Response,
 } from './commands/index.js';
 export { ConfigStore, defaultConfig, type HarkConfig } from './config/index.js';
-export { ExitCode, HarkError, isHarkError } from './errors.js';
 export { HarkIO, MODES } from './gpio/hark-io.js';
 export { type FiveModule, loadJohnnyFive } from './gpio/johnny-five.js';
 export { HarkPipeline, type PipelineEvent, type PipelineOptions } from './pipeline.js';

@@ -5,7 +5,7 @@
  * benchmark all start the host through {@link HarkPipeline.start}.
  */
 import { EventEmitter } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { HarkError } from '../base/errors.js';
 import {
   CommandRegistry,
   type Definition,
@@ -15,7 +15,6 @@ import {
   Watchdog,
 } from './commands/index.js';
 import type { HarkConfig } from './config/index.js';
-import { HarkError } from './errors.js';
 import { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
@@ -24,9 +23,6 @@ import { TranscriptionService } from './transcription/index.js';
 import type { LoadProgress } from './transcription/types.js';
 
 export type { PipelineEvent } from './sessions/board-runtime.js';
-
-/** The bundled example command pack (examples/commands/index.mjs). */
-export const EXAMPLE_COMMANDS = fileURLToPath(new URL('../../examples/commands/index.mjs', import.meta.url));
 
 export interface PipelineOptions {
   config: HarkConfig;

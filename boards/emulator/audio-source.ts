@@ -3,8 +3,8 @@
  * board's mic rate, handed out a chunk at a time.
  */
 import { readFileSync } from 'node:fs';
-import { resample } from '../../host/audio/resample.js';
-import { type PcmAudio, parseWav } from '../../host/audio/wav.js';
+import { resample } from '../../base/audio/resample.js';
+import { type PcmAudio, parseWav } from '../../base/audio/wav.js';
 
 /** Reads a `.wav` file, or a headerless file as mono PCM16 little-endian at `rawSampleRate`. */
 export function loadPcm(path: string, rawSampleRate = 16000): PcmAudio {

@@ -2,7 +2,7 @@
  * The emulated board's transmit path: message encoding (its seq counter), fault injection per frame,
  * a stalled firmware that sends nothing, and slow-link throttling. Counts what it sent and damaged.
  */
-import type { LinkPort } from '../../host/link/tty-port.js';
+import type { LinkPort } from '../../base/serial/tty-port.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import type { Message } from '../../protocol/ts/messages.js';
 import type { FaultInjector } from './faults.js';

@@ -3,14 +3,14 @@
  * PONG, button → AUDIO_START / AUDIO / AUDIO_END from a WAV file in the codec the host chose, CAPTURE,
  * LEDs, tones, volume, GPIO and a PCM speaker with credit flow control. It talks over a real
  * pseudo-terminal (socat), so the host opens it exactly like a USB serial device (overPty), or in-process
- * over a @serialport/binding-mock device for fast tests (overMock, mock-device.ts), and injects faults
+ * over an in-process device for fast tests (overPort; test/mocks/mock-device.ts), and injects faults
  * (see faults.ts). Every state change is an event, so tests await them instead of polling.
  */
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { encodeWav, type PcmAudio } from '../../host/audio/wav.js';
-import { HarkError } from '../../host/errors.js';
-import { type LinkPort, TtyPort } from '../../host/link/tty-port.js';
+import { encodeWav, type PcmAudio } from '../../base/audio/wav.js';
+import { HarkError } from '../../base/errors.js';
+import { type LinkPort, TtyPort } from '../../base/serial/tty-port.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import {
   AudioEndReason,
@@ -21,13 +21,12 @@ import {
   type Message,
   type ToneStep,
 } from '../../protocol/ts/messages.js';
-import { getProfile, helloForProfile } from '../profile-loader.js';
-import type { BoardProfile } from '../profile-schema.js';
+import { getProfile, helloForProfile } from '../profiles/profile-loader.js';
+import type { BoardProfile } from '../profiles/profile-schema.js';
 import { BoardOutput, type EmulatorStats } from './board-output.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { GpioSim } from './gpio-sim.js';
 import { MicStream } from './mic-stream.js';
-import { MockBoardPort } from './mock-device.js';
 import { PtyPair } from './pty-pair.js';
 import { SpeakerSim } from './speaker-sim.js';
 
@@ -62,9 +61,6 @@ const ESP32_BOOT_NOISE =
 
 export type { EmulatorStats } from './board-output.js';
 
-/** Numbers the default paths of overMock() devices (binding-mock devices live per process). */
-let mockDevices = 0;
-
 export class EmulatedBoard extends EventEmitter {
   readonly profile: BoardProfile;
   readonly uid: string;
@@ -89,8 +85,8 @@ export class EmulatedBoard extends EventEmitter {
   readonly faults: FaultInjector;
   /** The pty pair when created by overPty(). */
   pty: PtyPair | undefined;
-  /** The binding-mock device when created by overMock(). */
-  mock: MockBoardPort | undefined;
+  /** The device path of a board created with overPort() (a test's in-process device). */
+  private portPath: string | undefined;
   speed: number;
 
   private port: LinkPort | undefined;
@@ -161,25 +157,22 @@ export class EmulatedBoard extends EventEmitter {
   }
 
   /**
-   * Creates a @serialport/binding-mock device at `path` (default a fresh `/dev/hark-mock-…`) and boots
-   * on it, in-process. The host opens `hostPath` with binding-mock (`openMockPort` from
-   * host/link/mock-port.ts, or `new SerialPortMock`). What the board sends before the host opens is held
-   * (4 KiB, like a tty buffer). unplug()/replug() need a pty and throw here.
+   * Boots on a board-side port the caller made (tests use a @serialport/binding-mock device, see
+   * test/mocks/mock-device.ts). `hostPath` is what the host opens. Cable faults (unplug/replug) need a
+   * pty and throw on such a board.
    */
-  static overMock(opts: EmulatedBoardOptions & { path?: string } = {}): EmulatedBoard {
+  static overPort(port: LinkPort, hostPath: string, opts: EmulatedBoardOptions = {}): EmulatedBoard {
     const board = new EmulatedBoard(opts);
-    mockDevices++;
-    const device = MockBoardPort.create(opts.path ?? `/dev/hark-mock-${mockDevices}`);
-    board.mock = device;
-    board.attachPort(device);
+    board.portPath = hostPath;
+    board.attachPort(port);
     return board;
   }
 
   /** The device path a host opens. */
   get hostPath(): string {
     if (this.pty) return this.pty.hostPath;
-    if (this.mock) return this.mock.path;
-    throw new Error('this emulated board was not created with overPty() or overMock()');
+    if (this.portPath) return this.portPath;
+    throw new Error('this emulated board was not created with overPty() or overPort()');
   }
 
   /** Opens the board side of a serial device and boots (boot noise, then HELLO every second). */
@@ -494,10 +487,10 @@ export class EmulatedBoard extends EventEmitter {
 
   /** binding-mock cannot tell the host its device vanished, so cable faults exist only over a pty. */
   private needsPty(what: string): void {
-    if (!this.mock) return;
+    if (!this.portPath) return;
     throw new HarkError(
       'HARK_ERR_BOARD_EMULATOR_TRANSPORT',
-      `emulated board on mock device ${this.mock.path}: ${what} needs a pseudo-terminal (binding-mock cannot report a vanished device to the host); create the board with EmulatedBoard.overPty()`,
+      `emulated board on in-process device ${this.portPath}: ${what} needs a pseudo-terminal (binding-mock cannot report a vanished device to the host); create the board with EmulatedBoard.overPty()`,
     );
   }
 

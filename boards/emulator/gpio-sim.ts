@@ -9,7 +9,7 @@ import {
   type GpioWrite,
   type Message,
 } from '../../protocol/ts/messages.js';
-import type { BoardProfile, GpioCapName } from '../profile-schema.js';
+import type { BoardProfile, GpioCapName } from '../profiles/profile-schema.js';
 
 /** GPIO_MODE mode → the capability it needs (SPEC §3: 5 is input_pullup). */
 const MODE_CAP: readonly GpioCapName[] = ['input', 'output', 'analog', 'pwm', 'servo', 'input'];

@@ -2,5 +2,4 @@
 export * from './audio-source.js';
 export * from './emulated-board.js';
 export * from './faults.js';
-export * from './mock-device.js';
 export * from './pty-pair.js';

@@ -3,8 +3,8 @@
  * as fast as the port drains when speed is 0 — and AUDIO_END, in the codec chosen by HELLO_ACK.
  */
 import { once } from 'node:events';
-import type { PcmAudio } from '../../host/audio/wav.js';
-import type { LinkPort } from '../../host/link/tty-port.js';
+import type { PcmAudio } from '../../base/audio/wav.js';
+import type { LinkPort } from '../../base/serial/tty-port.js';
 import { type AdpcmEncoderState, encodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import {
   type AudioCodecId,

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HarkError } from '../../host/errors.js';
+import { HarkError } from '../../base/errors.js';
 
 const live = new Set<ChildProcess>();
 /** util-linux setpriv (Linux): lets socat die with its parent. */

@@ -3,7 +3,7 @@
  * SPEAKER_CREDIT flow control exactly as SPEC §4.6 describes, and overrun detection — more data than
  * credited is a host bug, counted and reported with ERROR SPEAKER_OVERRUN.
  */
-import { concatPcm } from '../../host/audio/concat.js';
+import { concatPcm } from '../../base/audio/concat.js';
 import { BYTES_PER_SAMPLE, decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import {
   type AudioCodecId,

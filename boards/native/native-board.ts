@@ -11,7 +11,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { HarkError } from '../../host/errors.js';
+import { HarkError } from '../../base/errors.js';
 import type { Led } from '../../protocol/ts/messages.js';
 import { buildNativeBoard } from './native-build.js';
 

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { HarkError } from '../../host/errors.js';
+import { HarkError } from '../../base/errors.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@
  * usage errors turned into HARK_ERR_CLI_USAGE (exit code 2) that name the bad flag.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -2,8 +2,9 @@
  * `hark config get [key] | set <key> <value> | unset <key> | path` — reads and writes the conf file.
  * `get` shows resolved values (defaults ← file ← HARK_* env) and where each came from.
  */
+
+import { ExitCode, HarkError } from '../../base/errors.js';
 import { ConfigStore, envNameOf, getPath, leafKeys, schemaAt } from '../config/index.js';
-import { ExitCode, HarkError } from '../errors.js';
 import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
 

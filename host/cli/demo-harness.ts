@@ -5,12 +5,12 @@
  * recorded with its arrival time.
  */
 import { EventEmitter } from 'node:events';
+import type { PcmAudio } from '../../base/audio/wav.js';
+import { HarkError } from '../../base/errors.js';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
-import type { BoardProfile } from '../../boards/profile-schema.js';
-import type { PcmAudio } from '../audio/wav.js';
+import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { Definition } from '../commands/index.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { HarkError } from '../errors.js';
 import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 import type { LoadProgress } from '../transcription/types.js';
 import { synthesize } from '../tts/espeak.js';

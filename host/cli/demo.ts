@@ -6,7 +6,7 @@
  * written to the user's config. Exit 0 when every step did what it should, 1 (with the reason) if not.
  */
 import { fileURLToPath } from 'node:url';
-import { ExitCode, isHarkError } from '../errors.js';
+import { ExitCode, isHarkError } from '../../base/errors.js';
 import type { PipelineEvent } from '../pipeline.js';
 import { parseCommandArgs } from './args.js';
 import { type BoardObservation, Harness, spoken } from './demo-harness.js';

@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { ExitCode } from '../../base/errors.js';
 import { ConfigStore } from '../config/index.js';
-import { ExitCode } from '../errors.js';
 import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
 

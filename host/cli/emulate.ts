@@ -5,10 +5,10 @@
  * handshake (--press-after-ms), again and again with --repeat, or whenever Enter is pressed.
  */
 
+import { ExitCode, HarkError } from '../../base/errors.js';
 import { loadPcm } from '../../boards/emulator/audio-source.js';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
-import { getProfile } from '../../boards/profile-loader.js';
-import { ExitCode, HarkError } from '../errors.js';
+import { getProfile } from '../../boards/profiles/profile-loader.js';
 import { intFlag, parseCommandArgs } from './args.js';
 import type { CliIo } from './io.js';
 

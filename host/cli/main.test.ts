@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../base/errors.js';
 import { main } from './main.js';
 
 function capture() {

@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, isHarkError } from '../errors.js';
+import { ExitCode, isHarkError } from '../../base/errors.js';
 import type { CliIo } from './io.js';
 
 /** Where a subcommand writes. */

@@ -2,7 +2,7 @@
  * `hark ports [--json]` — lists serial ports and marks the ones whose USB ids match a board profile.
  * Where the system cannot list ports (no udev in a container) it says so and suggests --port.
  */
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../base/errors.js';
 import { listPorts } from '../link/discovery.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIo } from './io.js';

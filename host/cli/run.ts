@@ -3,10 +3,16 @@
  * a board profile), loads the commands, and runs until Ctrl-C / SIGTERM, printing transcripts,
  * commands and responses (JSON lines with --json). Closes ports and workers cleanly on the way out.
  */
+
+import { fileURLToPath } from 'node:url';
+import { ExitCode, HarkError, isHarkError } from '../../base/errors.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { ExitCode, HarkError, isHarkError } from '../errors.js';
 import { listPorts } from '../link/index.js';
-import { EXAMPLE_COMMANDS, HarkPipeline, type PipelineEvent } from '../pipeline.js';
+import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
+
+/** The bundled example command pack, run when no commands are configured (the CLI is the application, so it may name the examples). */
+const EXAMPLE_COMMANDS = fileURLToPath(new URL('../../../examples/commands/index.mjs', import.meta.url));
+
 import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import type { BlockingResult, BlockingTask } from './blocking-worker.js';
 
 export interface BlockingPoolOptions {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { blockingCommands } from '../../test/fixtures/commands/misbehaving-commands.js';
 import { Dispatcher } from './dispatcher.js';
 import { loadCommandsDir } from './loader.js';
 import { CommandRegistry } from './registry.js';
-import { blockingCommands } from './test-fixtures/misbehaving-commands.js';
 
 const d = new Dispatcher({
   registry: new CommandRegistry().add(blockingCommands),
@@ -66,7 +66,10 @@ test('blocking handlers may open contexts by naming registered follow-ups', asyn
 
 test('a blocking command built by a helper module is found through the module that exported it', async () => {
   const registry = new CommandRegistry();
-  await loadCommandsDir(registry, fileURLToPath(new URL('./test-fixtures/factory-pack/', import.meta.url)));
+  await loadCommandsDir(
+    registry,
+    fileURLToPath(new URL('../../test/fixtures/commands/factory-pack/', import.meta.url)),
+  );
   assert.equal(registry.get('sum')?.modules.length, 2);
   const local = new Dispatcher({ registry, pool: { maxThreads: 1 } });
   try {

@@ -5,7 +5,7 @@
  * does can throw out of `dispatch()`.
  */
 import { EventEmitter } from 'node:events';
-import { HarkError, isHarkError } from '../errors.js';
+import { HarkError, isHarkError } from '../../base/errors.js';
 import { BlockingPool, type BlockingPoolOptions } from './blocking-pool.js';
 import type { CommandContext } from './command.js';
 import { ContextStack } from './context-stack.js';

@@ -5,7 +5,7 @@
  * within declared ranges), and the vocabulary of every literal word.
  */
 
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import { type GrammarNode, type GrammarSpec, grammarWords } from '../grammar/spec.js';
 import { patternToGrammar } from './pattern/grammar.js';
 import type { CommandRegistry, RegisteredCommand } from './registry.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
 import { Dispatcher } from './dispatcher.js';
 import { loadCommandsDir } from './loader.js';
 import { CommandRegistry } from './registry.js';

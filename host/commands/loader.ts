@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import { type AnyCommand, isCommand } from './command.js';
 import type { CommandRegistry } from './registry.js';
 import { isTypeDefinition, type TypeDefinition } from './types/define-type.js';

@@ -1,7 +1,7 @@
 /** The start-up health check: clear errors that name the command at fault. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
 import { command } from './command.js';
 import { CommandRegistry } from './registry.js';
 import { defineType } from './types/define-type.js';

@@ -4,7 +4,7 @@
  * blocking commands are importable), and matches utterances. An index by first word keeps matching
  * 200 commands in microseconds.
  */
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import { type AnyCommand, isCommand } from './command.js';
 import { destructuredParamNames } from './handler-params.js';
 import { type CompiledPattern, compareScores, compilePattern, type MatchScore } from './pattern/compile.js';

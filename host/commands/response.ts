@@ -3,8 +3,8 @@
  * Handlers build plain objects; `validateResponse` checks them once, at the edge, with errors that
  * name the command.
  */
-import type { PcmAudio } from '../audio/wav.js';
-import { HarkError } from '../errors.js';
+import type { PcmAudio } from '../../base/audio/wav.js';
+import { HarkError } from '../../base/errors.js';
 import type { AnyCommand } from './command.js';
 
 /** Named LED states; the session layer turns them into effects for each board. */

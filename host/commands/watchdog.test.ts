@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loopBlockers } from '../../test/fixtures/commands/misbehaving-commands.js';
 import { Dispatcher } from './dispatcher.js';
 import { CommandRegistry } from './registry.js';
-import { loopBlockers } from './test-fixtures/misbehaving-commands.js';
 import { type BlockageReport, Watchdog } from './watchdog.js';
 
 test('an async handler that busy-waits is named while it still blocks the loop', async () => {
@@ -41,7 +41,7 @@ test('an async handler that busy-waits is named while it still blocks the loop',
 test('the watchdog writes its report to stderr from its own thread, before the block ends', async () => {
   const child = spawn(
     process.execPath,
-    [fileURLToPath(new URL('./test-fixtures/watchdog-child.js', import.meta.url))],
+    [fileURLToPath(new URL('../../test/fixtures/commands/watchdog-child.js', import.meta.url))],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';

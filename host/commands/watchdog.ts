@@ -7,7 +7,7 @@
 import { EventEmitter, once } from 'node:events';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import {
   CTRL_NAME_LEN,
   CTRL_REPORTS,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
 import { ConfigStore, defaultConfig, envNameOf, leafKeys } from './index.js';
 
 function tempStore(env: NodeJS.ProcessEnv = {}) {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Conf from 'conf';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import {
   CONFIG_SCHEMA,
   defaultsOf,

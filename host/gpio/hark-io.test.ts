@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { test } from 'node:test';
+import { isHarkError } from '../../base/errors.js';
 import { GpioSim, type PinState } from '../../boards/emulator/gpio-sim.js';
-import { getProfile, helloForProfile } from '../../boards/profile-loader.js';
-import type { BoardProfile } from '../../boards/profile-schema.js';
+import { getProfile, helloForProfile } from '../../boards/profiles/profile-loader.js';
+import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { Hello, Message } from '../../protocol/ts/messages.js';
-import { isHarkError } from '../errors.js';
 import { HarkIO, MODES } from './hark-io.js';
 import { loadJohnnyFive } from './johnny-five.js';
 

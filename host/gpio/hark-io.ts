@@ -7,8 +7,8 @@
  * johnny-five program keeps working across a replug (johnny-five itself never reconnects).
  */
 import { EventEmitter } from 'node:events';
+import { HarkError } from '../../base/errors.js';
 import { GpioCap, type Hello, type Message } from '../../protocol/ts/messages.js';
-import { HarkError } from '../errors.js';
 
 /** The part of LinkManager the plugin uses (LinkManager satisfies it). */
 export interface GpioTransport {

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getProfile, helloForProfile } from '../../boards/profile-loader.js';
+import { getProfile, helloForProfile } from '../../boards/profiles/profile-loader.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import type { Message } from '../../protocol/ts/messages.js';
+import { createMockDevice, mockPorts, openMockPort } from '../../test/mocks/mock-port.js';
 import { BoardLink, type LinkCallbacks } from './board-link.js';
-import { createMockDevice, mockPorts, openMockPort } from './mock-port.js';
 import type { BoardInfo, LinkState } from './types.js';
 
 const OPTS = {

@@ -7,8 +7,10 @@
  */
 import type { FSWatcher } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
-import { getProfile, loadProfiles } from '../../boards/profile-loader.js';
-import type { BoardProfile } from '../../boards/profile-schema.js';
+import { HarkError } from '../../base/errors.js';
+import { type LinkPort, type OpenLinkPort, TtyPort } from '../../base/serial/tty-port.js';
+import { getProfile, loadProfiles } from '../../boards/profiles/profile-loader.js';
+import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import { encodeMessage } from '../../protocol/ts/message-codec.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
@@ -20,13 +22,11 @@ import {
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
 } from '../../protocol/ts/messages.js';
-import { HarkError } from '../errors.js';
 import { AudioStreams } from './audio-streams.js';
 import { Backoff } from './backoff.js';
 import { ackFor, chooseCodec, describeSilence } from './handshake.js';
 import { Playback } from './playback.js';
 import { watchForPath } from './port-watch.js';
-import { type LinkPort, type OpenLinkPort, TtyPort } from './tty-port.js';
 import type { BoardInfo, LinkManagerOptions, LinkState, LinkStats, OpenTarget, PlayAudio } from './types.js';
 
 export interface LinkCallbacks {

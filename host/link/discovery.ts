@@ -4,8 +4,8 @@
  * result says so — the user can still pass `--port PATH`.
  */
 import { SerialPort } from 'serialport';
-import { matchUsb } from '../../boards/profile-loader.js';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
+import { matchUsb } from '../../boards/profiles/profile-loader.js';
 
 export interface ListedPort {
   path: string;

@@ -2,8 +2,8 @@
  * The host's side of the handshake as pure functions: the HELLO_ACK it answers with, the audio codec it
  * picks, and the diagnosis of a handshake that timed out.
  */
-import { loadProfiles } from '../../boards/profile-loader.js';
-import type { BoardProfile } from '../../boards/profile-schema.js';
+import { loadProfiles } from '../../boards/profiles/profile-loader.js';
+import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { MessageStats } from '../../protocol/ts/message-decoder.js';
 import {
   type AudioCodecId,

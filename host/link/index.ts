@@ -5,8 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { type MessagePort, Worker } from 'node:worker_threads';
+import { ERRORS, type ErrorCodeName, HarkError } from '../../base/errors.js';
 import type { Message } from '../../protocol/ts/messages.js';
-import { ERRORS, type ErrorCodeName, HarkError } from '../errors.js';
 import type {
   BoardInfo,
   LinkManagerOptions,

@@ -5,6 +5,7 @@
  * board's buffer cannot overrun whatever the link speed.
  */
 
+import { HarkError } from '../../base/errors.js';
 import {
   AudioCodec,
   type Hello,
@@ -12,7 +13,6 @@ import {
   type SpeakerCredit,
   SpeakerKind,
 } from '../../protocol/ts/messages.js';
-import { HarkError } from '../errors.js';
 import type { PlayAudio } from './types.js';
 
 type Result = 'finished' | 'stopped';

@@ -6,7 +6,7 @@
  * workers. Boards stay isolated because each BoardLink catches its own failures.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { HarkError, isHarkError } from '../errors.js';
+import { HarkError, isHarkError } from '../../base/errors.js';
 import { BoardLink, type LinkCallbacks } from './board-link.js';
 import type { LinkManagerOptions, SerializedError, WorkerOutput, WorkerRequest } from './types.js';
 

@@ -5,12 +5,12 @@
  * recorded audio. Playback can be interrupted (a button press while speaking).
  */
 import { readFile } from 'node:fs/promises';
+import { type PcmAudio, parseWav } from '../../base/audio/wav.js';
 import { type Hello, type Message, SpeakerKind } from '../../protocol/ts/messages.js';
-import { type PcmAudio, parseWav } from '../audio/wav.js';
 import type { Response } from '../commands/index.js';
 import type { HarkConfig, LedEffectConfig } from '../config/index.js';
+import { errorEvent, type PipelineEvent } from '../events.js';
 import type { LinkManager } from '../link/index.js';
-import { errorEvent, type PipelineEvent } from '../sessions/pipeline-events.js';
 import { type EarconName, earconMessage } from './earcons.js';
 import { type LedState, ledMessage, resolveLed } from './led-priority.js';
 import { planResponse } from './response-plan.js';

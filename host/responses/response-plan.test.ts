@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getProfile, helloForProfile } from '../../boards/profile-loader.js';
+import { getProfile, helloForProfile } from '../../boards/profiles/profile-loader.js';
 import { LedKind, SpeakerKind } from '../../protocol/ts/messages.js';
 import { defaultConfig } from '../config/index.js';
 import { EARCONS } from './earcons.js';

@@ -4,9 +4,9 @@
  * Pure: the pipeline sends the resulting messages and plays the speech.
  */
 
+import type { PcmAudio } from '../../base/audio/wav.js';
 import type { Hello, Tone } from '../../protocol/ts/messages.js';
 import { LedKind } from '../../protocol/ts/messages.js';
-import type { PcmAudio } from '../audio/wav.js';
 import type { LedState as CommandLedState, LedSpec, Response } from '../commands/index.js';
 import type { HarkConfig, LedEffectConfig } from '../config/index.js';
 import { earconMessage, isEarcon } from './earcons.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { isHarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { AudioCodec, codecBit, SpeakerKind } from '../../protocol/ts/messages.js';
-import { isHarkError } from '../errors.js';
 import { applyGain, canSpeak, chooseSpeakerCodec, prepareSpeech } from './speech.js';
 
 const pcmBoard = {

@@ -4,11 +4,11 @@
  * worker streams it with the protocol's credit-based flow control.
  */
 
+import { resample } from '../../base/audio/resample.js';
+import type { PcmAudio } from '../../base/audio/wav.js';
+import { HarkError, isHarkError } from '../../base/errors.js';
 import { encodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { AudioCodec, type AudioCodecId, codecBit, SpeakerKind } from '../../protocol/ts/messages.js';
-import { resample } from '../audio/resample.js';
-import type { PcmAudio } from '../audio/wav.js';
-import { HarkError, isHarkError } from '../errors.js';
 import { synthesize } from '../tts/espeak.js';
 
 /** What a board's HELLO says about its speaker. */

@@ -4,18 +4,19 @@
  * audio straight from the link worker to the ASR worker (never through this thread), dispatches final
  * transcripts, and sends the responses back down: LED (priority-resolved), TONE, VOLUME, speech.
  */
+
+import { HarkError, isHarkError } from '../../base/errors.js';
 import { ButtonEvent, CaptureAction, CaptureMode, type Message } from '../../protocol/ts/messages.js';
 import type { DispatchedResponse, Dispatcher, Response } from '../commands/index.js';
 import type { HarkConfig } from '../config/index.js';
-import { HarkError, isHarkError } from '../errors.js';
+import type { PipelineEvent } from '../events.js';
 import type { BoardInfo, LinkManager } from '../link/index.js';
 import { BoardResponder } from '../responses/board-responder.js';
 import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
 import type { Transcript } from '../transcription/types.js';
 import { BoardSession } from './board-session.js';
-import type { PipelineEvent } from './pipeline-events.js';
 
-export type { PipelineEvent } from './pipeline-events.js';
+export type { PipelineEvent } from '../events.js';
 
 export interface BoardRuntimeDeps {
   link: LinkManager;

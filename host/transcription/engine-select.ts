@@ -3,7 +3,7 @@
  * file checks happen here; the model itself loads in the workers.
  */
 import { existsSync } from 'node:fs';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import { checkPocketsphinxModel, DEFAULT_POCKETSPHINX_MODEL } from './engines/pocketsphinx.js';
 import { bundledVoskLibrary, checkVoskModel } from './engines/vosk.js';
 import type { EngineConfig, TranscriptionOptions } from './types.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
+import { HOME_COMMANDS, HOME_UTTERANCES } from '../../test/fixtures/transcription/home-commands.js';
 import type { GrammarSpec } from '../grammar/spec.js';
-import { HOME_COMMANDS, HOME_UTTERANCES } from './fixtures/home-commands.js';
 import { pruneSpec, specWords, toCoverPhrases, toJsgf, toPhrases, validateSpec } from './grammar-compile.js';
 
 const w = (word: string) => ({ kind: 'word' as const, word });

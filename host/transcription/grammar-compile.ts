@@ -5,7 +5,7 @@
  * names one unknown word and vosk silently ignores the phrase.
  */
 import { createHash } from 'node:crypto';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import { type GrammarNode, type GrammarSpec, grammarWords } from '../grammar/spec.js';
 
 const RULE_NAME = /^[a-z][a-z0-9_]*$/;

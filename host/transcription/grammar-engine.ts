@@ -3,7 +3,7 @@
  * words the loaded model lacks, renders the engine's form (JSGF or vosk phrase list) and
  * test-compiles it once, so a bad grammar fails at start-up.
  */
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import type { Engine } from './engines/engine.js';
 import {
   grammarHash,

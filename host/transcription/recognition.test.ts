@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { concatBytes } from '../../base/audio/concat.js';
 import { AudioCodec, type AudioCodecId } from '../../protocol/ts/messages.js';
-import { concatBytes } from '../audio/concat.js';
-import { feedAll, speak } from './fixtures/feed.js';
-import { HOME_COMMANDS, HOME_UTTERANCES } from './fixtures/home-commands.js';
+import { feedAll, speak } from '../../test/fixtures/transcription/feed.js';
+import { HOME_COMMANDS, HOME_UTTERANCES } from '../../test/fixtures/transcription/home-commands.js';
 import { TranscriptionService } from './service.js';
 import type { Transcript } from './types.js';
 

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
+import { end, feed, feedAll, type SpokenClip, speak } from '../../test/fixtures/transcription/feed.js';
+import { HOME_COMMANDS } from '../../test/fixtures/transcription/home-commands.js';
 import type { GrammarSpec } from '../grammar/spec.js';
 import { selectEngine } from './engine-select.js';
-import { end, feed, feedAll, type SpokenClip, speak } from './fixtures/feed.js';
-import { HOME_COMMANDS } from './fixtures/home-commands.js';
 import { TranscriptionService } from './service.js';
 import type { LoadProgress } from './types.js';
 

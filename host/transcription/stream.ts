@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
-import { HarkError } from '../errors.js';
+import { HarkError } from '../../base/errors.js';
 import type { StreamEvent, Transcript, WireError } from './types.js';
 import type { StreamControl } from './worker-protocol.js';
 

@@ -2,8 +2,9 @@
  * Public types of the transcription service and the messages between the main thread and the ASR
  * workers. Everything that crosses a thread boundary here is plain structured-clonable data.
  */
+
+import type { ErrorCodeName } from '../../base/errors.js';
 import type { AudioCodecId } from '../../protocol/ts/messages.js';
-import type { ErrorCodeName } from '../errors.js';
 
 /** Engine choice: `auto` picks vosk when a vosk model is configured, else pocketsphinx. */
 export type EngineName = 'auto' | 'vosk' | 'pocketsphinx';

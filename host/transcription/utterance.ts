@@ -5,13 +5,14 @@
  * is set, the same decoder switches search to the command grammar until the VAD hears the command
  * end, emits its 'final', then switches back to the keyphrase.
  */
+
+import { Resampler } from '../../base/audio/resample.js';
+import { HarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
-import { Resampler } from '../audio/resample.js';
-import { EnergyVad, type VadEvent } from '../audio/vad.js';
-import { HarkError } from '../errors.js';
 import type { AudioRouteMessage } from './audio-route.js';
 import type { Engine, Recognizer } from './engines/engine.js';
 import type { CompiledGrammar, StreamEvent, Transcript, WireError } from './types.js';
+import { EnergyVad, type VadEvent } from './vad.js';
 import type { StreamControl, UtteranceTask } from './worker-protocol.js';
 
 const PARTIAL_EVERY_MS = 100;

@@ -7,10 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
+import { feedAll, speak } from '../../test/fixtures/transcription/feed.js';
+import { HOME_COMMANDS } from '../../test/fixtures/transcription/home-commands.js';
 import { bundledVoskLibrary } from './engines/vosk.js';
-import { feedAll, speak } from './fixtures/feed.js';
-import { HOME_COMMANDS } from './fixtures/home-commands.js';
 import { TranscriptionService } from './service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hark-vosk-'));

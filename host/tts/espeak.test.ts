@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHarkError } from '../errors.js';
+import { isHarkError } from '../../base/errors.js';
 import { synthesize } from './espeak.js';
 
 test('espeak-ng speech at the requested rate; voice and speed change the audio', async () => {

@@ -3,9 +3,9 @@
  * emulated boards (they "speak" into their microphone) and the pipeline's spoken responses.
  */
 import { spawn } from 'node:child_process';
-import { resample } from '../audio/resample.js';
-import { type PcmAudio, parseWav } from '../audio/wav.js';
-import { HarkError } from '../errors.js';
+import { resample } from '../../base/audio/resample.js';
+import { type PcmAudio, parseWav } from '../../base/audio/wav.js';
+import { HarkError } from '../../base/errors.js';
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {

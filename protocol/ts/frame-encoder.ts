@@ -1,9 +1,10 @@
 /**
  * Frame encoder (SPEC §1): `type u8 | seq u16 | payload | crc u16`, COBS-encoded, then one 0x00.
  */
-import { HarkError } from '../../host/errors.js';
+
 import { cobsEncodeInto, cobsMaxEncodedLength } from './cobs.js';
 import { crc16 } from './crc16.js';
+import { ProtocolError } from './errors.js';
 import { FRAME_OVERHEAD_BYTES, MAX_PAYLOAD_BYTES, MAX_RAW_FRAME_BYTES } from './messages.js';
 
 /** Bytes on the wire for a frame whose raw form (type, seq, payload, crc) has no zero byte: the worst case. */
@@ -18,10 +19,10 @@ const rawScratch = Buffer.allocUnsafe(MAX_RAW_FRAME_BYTES);
 
 function checkHeader(type: number, seq: number): void {
   if (!Number.isInteger(type) || type < 1 || type > 0xfe) {
-    throw new HarkError('HARK_ERR_PROTOCOL_ENCODE', `frame type ${type} is out of range 1..254`);
+    throw new ProtocolError('HARK_ERR_PROTOCOL_ENCODE', `frame type ${type} is out of range 1..254`);
   }
   if (!Number.isInteger(seq) || seq < 0 || seq > 0xffff) {
-    throw new HarkError('HARK_ERR_PROTOCOL_ENCODE', `frame seq ${seq} is out of range 0..65535`);
+    throw new ProtocolError('HARK_ERR_PROTOCOL_ENCODE', `frame seq ${seq} is out of range 0..65535`);
   }
 }
 
@@ -58,7 +59,7 @@ export function startRawFrame(type: number, seq: number): Buffer {
  */
 export function encodeFrame(type: number, seq: number, payload: Uint8Array): Buffer {
   if (payload.length > MAX_PAYLOAD_BYTES) {
-    throw new HarkError(
+    throw new ProtocolError(
       'HARK_ERR_PROTOCOL_ENCODE',
       `frame payload of ${payload.length} bytes exceeds the ${MAX_PAYLOAD_BYTES}-byte limit (type 0x${type.toString(16)})`,
     );

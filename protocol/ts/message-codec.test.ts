@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHarkError } from '../../host/errors.js';
+import { ProtocolError } from './errors.js';
 import { encodeFrame } from './frame-encoder.js';
 import { decodeMessage, encodeMessage, messageTypeName } from './message-codec.js';
 import { MessageDecoder } from './message-decoder.js';
@@ -90,7 +90,7 @@ const encodeError = (msg: unknown): string => {
   try {
     encodeMessage(msg as Message);
   } catch (e) {
-    assert.ok(isHarkError(e, 'HARK_ERR_PROTOCOL_ENCODE'), String(e));
+    assert.ok(e instanceof ProtocolError && e.code === 'HARK_ERR_PROTOCOL_ENCODE', String(e));
     return e.message;
   }
   assert.fail(`encoding ${JSON.stringify(msg)} did not throw`);

@@ -3,7 +3,7 @@
  * `encodeMessage` validates every field and throws HARK_ERR_PROTOCOL_ENCODE naming the one at fault;
  * `decodeMessage` never throws: it returns `{ ok: false, reason }` for unknown types and bad payloads.
  */
-import { HarkError } from '../../host/errors.js';
+import { ProtocolError } from './errors.js';
 import { type FieldSpec, LAYOUTS } from './message-layout.js';
 import {
   AudioCodec,
@@ -36,7 +36,7 @@ const utf8 = new TextDecoder('utf-8');
 const scratch = Buffer.allocUnsafe(MAX_PAYLOAD_BYTES);
 
 function fail(msg: Message | { type: string }, field: string, why: string): never {
-  throw new HarkError('HARK_ERR_PROTOCOL_ENCODE', `cannot encode ${msg.type}: ${field} ${why}`, {
+  throw new ProtocolError('HARK_ERR_PROTOCOL_ENCODE', `cannot encode ${msg.type}: ${field} ${why}`, {
     details: { type: msg.type, field },
   });
 }

@@ -6,10 +6,11 @@
  *  asr_streams_realtime       most concurrent real-time streams whose finals all arrive within 250 ms
  *  asr_worker_rss_mb          process RSS growth per ASR worker once models and decoders are loaded
  */
-import { feedAll, feedRealtime, type SpokenClip, speak } from '../../host/transcription/fixtures/feed.js';
-import { HOME_COMMANDS, HOME_UTTERANCES } from '../../host/transcription/fixtures/home-commands.js';
+
 import { TranscriptionService } from '../../host/transcription/service.js';
 import type { TranscriptionOptions } from '../../host/transcription/types.js';
+import { feedAll, feedRealtime, type SpokenClip, speak } from '../fixtures/transcription/feed.js';
+import { HOME_COMMANDS, HOME_UTTERANCES } from '../fixtures/transcription/home-commands.js';
 import type { BenchOptions } from './run.js';
 import { median, percentile, round } from './stats.js';
 

@@ -10,7 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { command } from '../../host/commands/command.js';
 import { Dispatcher } from '../../host/commands/dispatcher.js';
 import { CommandRegistry } from '../../host/commands/registry.js';
-import { blockingCommands } from '../../host/commands/test-fixtures/misbehaving-commands.js';
+import { blockingCommands } from '../fixtures/commands/misbehaving-commands.js';
 import type { BenchOptions } from './run.js';
 import { median, percentile, round } from './stats.js';
 

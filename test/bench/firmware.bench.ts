@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { NativeBoard } from '../../boards/native/native-board.js';
 import { FIRMWARE_DIR } from '../../boards/native/native-build.js';
 import { LinkManager } from '../../host/link/index.js';
-import { nextMessage } from '../link/helpers.js';
+import { nextMessage } from '../helpers/link.js';
 import type { BenchOptions } from './run.js';
 import { median, round } from './stats.js';
 

@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { EmulatorThread, type RemoteBoard } from '../../boards/emulator/remote.js';
 import { LinkManager } from '../../host/link/index.js';
-import { collectAudio, sweep, waitFor } from '../link/helpers.js';
+import { collectAudio, sweep, waitFor } from '../helpers/link.js';
 import type { BenchOptions } from './run.js';
 import { median, round } from './stats.js';
 

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
+import { encodeWav } from '../../base/audio/wav.js';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
 import { NativeBoard } from '../../boards/native/native-board.js';
-import { encodeWav } from '../../host/audio/wav.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
 import { type BoardInfo, LinkManager } from '../../host/link/index.js';
 import { AudioCodec, AudioEndReason, ErrorCode } from '../../protocol/ts/messages.js';
-import { nextMessage, pingBarrier } from '../link/helpers.js';
+import { nextMessage, pingBarrier } from '../helpers/link.js';
 
 const RATE = 16000;
 const ramp = (n: number) => Int16Array.from({ length: n }, (_, i) => i & 0x3fff);

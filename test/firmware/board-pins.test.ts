@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../../boards/native/native-build.js';
-import { getProfile } from '../../boards/profile-loader.js';
+import { getProfile } from '../../boards/profiles/profile-loader.js';
 
 const ENVS = ['esp32dev', 'm5stack-atom-echo', 'esp32-s3-devkitc-1', 'uno'];
 const CAP_BITS: Record<string, string> = {

@@ -7,7 +7,7 @@
  *  - after garbage, a flushing 0x00 and a good frame, that frame is the last one delivered, intact;
  *  - every decodable message re-encodes to a prefix of its payload (or is out of the encoder's ranges).
  */
-import { isHarkError } from '../../host/errors.js';
+import { isHarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { cobsDecode } from '../../protocol/ts/cobs.js';
 import { FrameDecoder } from '../../protocol/ts/frame-decoder.js';

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
 import { LinkManager, type MessageEvent } from '../../host/link/index.js';
 import { decodeAudioBlock, ulawEncode } from '../../protocol/ts/audio/index.js';
-import { collectAudio, sweep, waitFor } from './helpers.js';
+import { collectAudio, sweep, waitFor } from '../helpers/link.js';
 
 let link: LinkManager;
 let board: EmulatedBoard;

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { encodeWav } from '../../host/audio/wav.js';
+import { encodeWav } from '../../base/audio/wav.js';
 import { startEmulation } from '../../host/cli/emulate.js';
 import { run as ports } from '../../host/cli/ports.js';
 import { listPorts } from '../../host/link/discovery.js';
 import { LinkManager } from '../../host/link/index.js';
-import { collectAudio, sweep, waitFor } from './helpers.js';
+import { collectAudio, sweep, waitFor } from '../helpers/link.js';
 
 const memIo = () => {
   const out: string[] = [];

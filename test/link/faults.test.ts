@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
 import { LinkManager } from '../../host/link/index.js';
-import { collectAudio, expectedChunk, sweep, waitFor } from './helpers.js';
+import { collectAudio, expectedChunk, sweep, waitFor } from '../helpers/link.js';
 
 test('1 % of frames with a bit error: only the damaged frames are lost, every delivered chunk is intact', async () => {
   const audio = sweep(20);

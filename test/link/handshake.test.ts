@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { isHarkError } from '../../base/errors.js';
+import { TtyPort } from '../../base/serial/tty-port.js';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
 import { PtyPair } from '../../boards/emulator/pty-pair.js';
-import { isHarkError } from '../../host/errors.js';
 import { LinkManager } from '../../host/link/index.js';
-import { TtyPort } from '../../host/link/tty-port.js';
-import { waitFor } from './helpers.js';
+import { waitFor } from '../helpers/link.js';
 
 let link: LinkManager;
 before(async () => {

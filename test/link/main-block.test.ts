@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatorThread } from '../../boards/emulator/remote.js';
 import { LinkManager } from '../../host/link/index.js';
-import { collectAudio, sweep, waitFor } from './helpers.js';
+import { collectAudio, sweep, waitFor } from '../helpers/link.js';
 
 test('a 5 s main-thread block loses no audio frame from any board', async () => {
   const audio = sweep(7);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
 import { LinkManager } from '../../host/link/index.js';
-import { collectAudio, expectedChunk, sweep, waitFor } from './helpers.js';
+import { collectAudio, expectedChunk, sweep, waitFor } from '../helpers/link.js';
 
 test('8 boards stream at once; unplugging one loses no frame of the other seven', async () => {
   const audio = sweep(3);

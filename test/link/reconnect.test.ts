@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
 import { type AudioAbortEvent, type BoardInfo, LinkManager, type StateEvent } from '../../host/link/index.js';
-import { collectAudio, sweep, waitFor } from './helpers.js';
+import { collectAudio, sweep, waitFor } from '../helpers/link.js';
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 

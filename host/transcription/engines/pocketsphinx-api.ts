@@ -4,7 +4,7 @@
  * refused with a clear message.
  */
 import koffi, { type LibraryHandle } from 'koffi';
-import { HarkError } from '../../errors.js';
+import { HarkError } from '../../../base/errors.js';
 
 export type Fn = (...args: unknown[]) => unknown;
 /** The C functions hark calls (handles are opaque pointers). */

@@ -4,7 +4,7 @@
  * the board's cepstral mean saved and restored across decoders.
  */
 import koffi from 'koffi';
-import { HarkError } from '../../errors.js';
+import { HarkError } from '../../../base/errors.js';
 import type { CompiledGrammar } from '../types.js';
 import type { RecognitionResult, Recognizer } from './engine.js';
 import type { PsApi } from './pocketsphinx-api.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarkError } from '../../errors.js';
+import { HarkError } from '../../../base/errors.js';
 import type { Engine, Recognizer } from './engine.js';
 import { loadPocketsphinx, type PsApi } from './pocketsphinx-api.js';
 import { PsDecoder } from './pocketsphinx-decoder.js';

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import koffi from 'koffi';
-import { HarkError } from '../../errors.js';
+import { HarkError } from '../../../base/errors.js';
 import type { CompiledGrammar, TranscriptWord } from '../types.js';
 import type { Engine, RecognitionResult, Recognizer } from './engine.js';
 

@@ -1,5 +1,5 @@
 /** Audio block codecs of SPEC §7, selected by AudioCodec id. */
-import { HarkError } from '../../../host/errors.js';
+import { ProtocolError } from '../errors.js';
 import { AudioCodec, type AudioCodecId } from '../messages.js';
 import { type AdpcmEncoderState, adpcmDecodeBlock, adpcmEncodeBlock } from './ima-adpcm.js';
 import { ulawDecode, ulawEncode } from './ulaw.js';
@@ -43,7 +43,7 @@ export function encodeAudioBlock(
     case AudioCodec.IMA_ADPCM:
       return adpcmEncodeBlock(samples, adpcmState);
     default:
-      throw new HarkError(
+      throw new ProtocolError(
         'HARK_ERR_PROTOCOL_ENCODE',
         `cannot encode audio: unknown codec id ${String(codec)}`,
       );

@@ -4,15 +4,16 @@
  * event for what the host writes. So this module wraps binding-mock's `open` once (every emulated
  * device is looked up by path there) and, on each host open of an emulated path, wraps that opened
  * binding's `write` to hand the bytes to the board. Whatever the host uses to open the path
- * (`openMockPort` from host/link/mock-port.ts, or `new SerialPortMock`) then talks to the board.
+ * (`openMockPort` from test/mocks/mock-port.ts, or `new SerialPortMock`) then talks to the board.
  * A mock by necessity, and it says so: binding-mock cannot tell the host that a device vanished, so
  * unplug/replug stay pty-only (EmulatedBoard throws HARK_ERR_BOARD_EMULATOR_TRANSPORT).
  */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { SerialPortMock } from 'serialport';
-import { HarkError } from '../../host/errors.js';
-import type { LinkPort } from '../../host/link/tty-port.js';
+import { HarkError } from '../../base/errors.js';
+import type { LinkPort } from '../../base/serial/tty-port.js';
+import { EmulatedBoard, type EmulatedBoardOptions } from '../../boards/emulator/emulated-board.js';
 
 type MockBindingApi = typeof SerialPortMock.binding;
 /** One host-side open of a mock device (binding-mock's MockPortBinding). */
@@ -135,4 +136,19 @@ export class MockBoardPort extends EventEmitter implements LinkPort {
     }
     return Promise.resolve();
   }
+}
+
+/** Numbers the default paths of overMock() devices (binding-mock devices live per process). */
+let mockDevices = 0;
+
+/**
+ * An emulated board on a fresh binding-mock device at `path` (default `/dev/hark-mock-N`), in-process.
+ * The host opens `board.hostPath` with binding-mock (`openMockPort` from test/mocks/mock-port.ts, or
+ * `new SerialPortMock`). What the board sends before the host opens is held (4 KiB, like a tty buffer).
+ */
+export function overMock(opts: EmulatedBoardOptions & { path?: string } = {}): EmulatedBoard {
+  mockDevices++;
+  const { path, ...rest } = opts;
+  const device = MockBoardPort.create(path ?? `/dev/hark-mock-${mockDevices}`);
+  return EmulatedBoard.overPort(device, device.path, rest);
 }

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { SerialPortMock } from 'serialport';
-import type { LinkPort, OpenLinkPort } from './tty-port.js';
+import type { LinkPort, OpenLinkPort } from '../../base/serial/tty-port.js';
 
 /** The parts of binding-mock's MockPortBinding the tests use (its package ships no ESM types). */
 export interface MockBindingPort {

@@ -3,7 +3,7 @@
  * (no schema library: profiles are small and the errors must name the file and the field).
  * FIRMWARE generates or checks its C pin headers against these files, so pin numbers live here only.
  */
-import { HarkError } from '../host/errors.js';
+import { HarkError } from '../../base/errors.js';
 
 export const CODEC_NAMES = ['pcm16', 'ulaw', 'ima-adpcm'] as const;
 /** Codec names in profiles; the index is the wire id (SPEC §7). */

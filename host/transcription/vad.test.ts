@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { concatPcm } from './concat.js';
+import { concatPcm } from '../../base/audio/concat.js';
 import { EnergyVad, type VadEvent } from './vad.js';
 
 const RATE = 16000;

@@ -7,15 +7,16 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
-import { HarkError } from '../../host/errors.js';
+import { HarkError } from '../../base/errors.js';
+import type { EmulatedBoardOptions } from '../../boards/emulator/emulated-board.js';
+import { getProfile } from '../../boards/profiles/profile-loader.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
 import { BoardLink, type LinkCallbacks } from '../../host/link/board-link.js';
-import { openMockPort } from '../../host/link/mock-port.js';
 import type { LinkState } from '../../host/link/types.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { type AudioCodecId, AudioEndReason, type Message } from '../../protocol/ts/messages.js';
-import { getProfile } from '../profile-loader.js';
-import { EmulatedBoard, type EmulatedBoardOptions } from './emulated-board.js';
+import { overMock } from '../mocks/mock-device.js';
+import { openMockPort } from '../mocks/mock-port.js';
 
 const LINK_OPTS = {
   heartbeatMs: 1000,
@@ -28,7 +29,7 @@ const CODEC_NAMES = ['pcm16', 'ulaw', 'ima-adpcm'];
 
 /** A board over binding-mock and a BoardLink on its host path; `messages` collects link messages. */
 function rig(opts: EmulatedBoardOptions = {}) {
-  const board = EmulatedBoard.overMock({ bootNoise: 'rst:0x1 (POWERON_RESET)\r\n', ...opts });
+  const board = overMock({ bootNoise: 'rst:0x1 (POWERON_RESET)\r\n', ...opts });
   const states: string[] = [];
   const messages: Message[] = [];
   const waiters: Array<{ match: (m: Message) => boolean; resolve: (m: Message) => void }> = [];
@@ -191,18 +192,18 @@ test('over binding-mock: LED from the host shows in the board state; PING answer
 test('over binding-mock: unplug/replug are pty-only and say so; a taken path is refused', {
   timeout: 15000,
 }, async () => {
-  const board = EmulatedBoard.overMock({ path: '/dev/hark-mock-taken' });
+  const board = overMock({ path: '/dev/hark-mock-taken' });
   try {
     assert.equal(board.hostPath, '/dev/hark-mock-taken');
     const ptyOnly = (e: unknown) =>
       e instanceof HarkError && e.code === 'HARK_ERR_BOARD_EMULATOR_TRANSPORT' && /overPty/.test(e.message);
     await assert.rejects(board.unplug(), ptyOnly);
     await assert.rejects(board.replug(), ptyOnly);
-    assert.throws(() => EmulatedBoard.overMock({ path: '/dev/hark-mock-taken' }), /already has a board/);
+    assert.throws(() => overMock({ path: '/dev/hark-mock-taken' }), /already has a board/);
   } finally {
     await board.close();
   }
   // Closing frees the path for another board.
-  const again = EmulatedBoard.overMock({ path: '/dev/hark-mock-taken' });
+  const again = overMock({ path: '/dev/hark-mock-taken' });
   await again.close();
 });

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
+import { PtyPair } from '../../boards/emulator/pty-pair.js';
+import { NativeBoard } from '../../boards/native/native-board.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
 import { type BoardInfo, LinkManager, type MessageEvent, type StateEvent } from '../../host/link/index.js';
 import { AudioEndReason, AudioTrigger, type Message } from '../../protocol/ts/messages.js';
-import { PtyPair } from '../emulator/pty-pair.js';
-import { NativeBoard } from './native-board.js';
 
 let pair: PtyPair;
 let board: NativeBoard;

@@ -1,11 +1,15 @@
 /**
  * The one error registry of the hark host (house style: fastify's FST_ERR_*, nanopb's status codes).
  * Every error a user can see has a stable code `HARK_ERR_<AREA>_<WHAT>`, a one-line description and
- * the CLI exit code it maps to. Codes are never reused once retired. host/ERRORS.md documents every
+ * the CLI exit code it maps to. Codes are never reused once retired. base/ERRORS.md documents every
  * code; test/errors-registry.test.ts fails when the two drift apart.
  *
  * Each area keeps its entries together under its own heading comment, so areas can grow independently.
  */
+
+import { ProtocolError } from '../protocol/ts/errors.js';
+
+export { ProtocolError };
 
 export interface ErrorDefinition {
   readonly description: string;
@@ -265,5 +269,6 @@ export class HarkError extends Error {
   }
 }
 
-export const isHarkError = (e: unknown, code?: ErrorCodeName): e is HarkError =>
-  e instanceof HarkError && (code === undefined || e.code === code);
+/** True for a HarkError, or a ProtocolError from protocol/ (same shape), optionally with `code`. */
+export const isHarkError = (e: unknown, code?: ErrorCodeName): e is HarkError | ProtocolError =>
+  (e instanceof HarkError || e instanceof ProtocolError) && (code === undefined || e.code === code);

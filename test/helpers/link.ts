@@ -1,7 +1,7 @@
 /** Helpers shared by the link tests: test audio, event waiting, and an audio collector. */
 import type { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
-import type { PcmAudio } from '../../host/audio/wav.js';
+import type { PcmAudio } from '../../base/audio/wav.js';
 import type { AudioRouteMessage, LinkManager, MessageEvent } from '../../host/link/index.js';
 import type { Message } from '../../protocol/ts/messages.js';
 

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
-import { encodeWav } from '../../host/audio/wav.js';
+import { encodeWav } from '../../base/audio/wav.js';
+import { NativeBoard } from '../../boards/native/native-board.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
 import { type BoardInfo, LinkManager, type MessageEvent } from '../../host/link/index.js';
 import { AudioCodec, AudioEndReason, ErrorCode, type Message } from '../../protocol/ts/messages.js';
-import { nextMessage, pingBarrier } from '../../test/link/helpers.js';
-import { NativeBoard } from './native-board.js';
+import { nextMessage, pingBarrier } from '../helpers/link.js';
 
 const RATE = 16000;
 /** The microphone's WAV: a ramp 0..16383 repeating, so any lost, doubled or reordered sample shows. */

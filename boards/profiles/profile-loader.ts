@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HarkError } from '../host/errors.js';
-import { type AudioCodecId, Feature, type Hello, LedKind, SpeakerKind } from '../protocol/ts/messages.js';
+import { HarkError } from '../../base/errors.js';
+import { type AudioCodecId, Feature, type Hello, LedKind, SpeakerKind } from '../../protocol/ts/messages.js';
 import {
   type BoardProfile,
   CODEC_NAMES,
@@ -16,7 +16,7 @@ import {
 } from './profile-schema.js';
 
 /** `boards/profiles/` in the repository (resolved from dist/boards/ at run time). */
-export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../boards/profiles/', import.meta.url));
+export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../../boards/profiles/', import.meta.url));
 
 const cache = new Map<string, Map<string, BoardProfile>>();
 

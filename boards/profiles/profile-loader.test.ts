@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isHarkError } from '../host/errors.js';
-import { decodeMessage, encodeMessage } from '../protocol/ts/index.js';
-import { Feature } from '../protocol/ts/messages.js';
+import { isHarkError } from '../../base/errors.js';
+import { decodeMessage, encodeMessage } from '../../protocol/ts/index.js';
+import { Feature } from '../../protocol/ts/messages.js';
 import {
   DEFAULT_PROFILE_DIR,
   getProfile,
