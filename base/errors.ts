@@ -246,6 +246,75 @@ export const ERRORS = {
     description: 'A step of `hark demo` did not produce what it expected.',
     exitCode: ExitCode.FAILURE,
   },
+  // ---- net (Wyoming satellites and remote engines, MQTT, dashboard, rooms) -----------------------
+  HARK_ERR_WYOMING_FRAME: {
+    description:
+      'Malformed Wyoming input (header line not JSON, too long or without a type; a length that is negative, too large or lies); the connection is closed.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_WYOMING_CONNECT: {
+    description:
+      'A Wyoming server could not be reached (refused, unresolvable, or no connection within the connect timeout).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_WYOMING_TIMEOUT: {
+    description: 'A Wyoming server took the request but did not answer within the response timeout.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_WYOMING_PROTOCOL: {
+    description:
+      'A Wyoming peer sent an event that does not fit the conversation (wrong order, missing field, unsupported audio format).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_WYOMING_UNAVAILABLE: {
+    description:
+      'A remote Wyoming speech server is gone: local pocketsphinx / espeak-ng answer until it is back (reported once, not per utterance).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_WYOMING_LISTEN: {
+    description:
+      "A board's Wyoming satellite server could not listen on its TCP port (in use or not permitted).",
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_WYOMING_CONFIG: {
+    description:
+      'A Wyoming option is invalid (a server address that is not tcp://HOST:PORT, a port out of range, a timeout out of range).',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_MQTT_CONNECT: {
+    description:
+      'The MQTT broker is unreachable or refused the connection (bad credentials, not authorised, TLS failure); hark keeps retrying with backoff.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_MQTT_QUEUE: {
+    description:
+      'Events were dropped because the bounded MQTT offline queue was full while the broker was unreachable (the message gives the count).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_MQTT_COMMAND: {
+    description:
+      'A message on a hark MQTT command topic could not be carried out (unknown board, bad payload).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_MQTT_CONFIG: {
+    description: 'An MQTT option is invalid (URL scheme, topic prefix, an unreadable TLS file).',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_DASHBOARD_LISTEN: {
+    description:
+      'The dashboard could not listen on its address and port (in use, not permitted, or not an address of this host).',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_DASHBOARD_TOKEN: {
+    description:
+      'The dashboard token is too short (at least 16 characters), or a request beyond loopback came without the right token.',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_ROOMS_CONFIG: {
+    description:
+      'The rooms configuration is invalid (a board in two rooms, an empty room name, a window out of range).',
+    exitCode: ExitCode.CONFIG,
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCodeName = keyof typeof ERRORS;

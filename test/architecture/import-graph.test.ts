@@ -31,7 +31,13 @@ export const LAYERS: Record<string, readonly string[]> = {
   'host/gpio': ['host/link'],
   'host/responses': ['host/commands', 'host/tts', 'host/link', 'host/config', 'host/events'],
   'host/sessions': ['host/responses', 'host/transcription', 'host/gpio'],
-  'host/pipeline': ['host/sessions'],
+  // Beyond one host (issue 16): each stands on the sessions (and what they stand on) and is assembled
+  // by the pipeline; none imports another, so MQTT, the dashboard, Wyoming and rooms stay separable.
+  'host/wyoming': ['host/sessions'],
+  'host/mqtt': ['host/sessions'],
+  'host/dashboard': ['host/sessions'],
+  'host/rooms': ['host/sessions'],
+  'host/pipeline': ['host/sessions', 'host/wyoming', 'host/mqtt', 'host/dashboard', 'host/rooms'],
   'host/index': ['host/pipeline'],
   'host/cli': ['host/index', 'boards/index'],
 };
