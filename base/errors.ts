@@ -1,8 +1,9 @@
 /**
  * The one error registry of the hark host (house style: fastify's FST_ERR_*, nanopb's status codes).
  * Every error a user can see has a stable code `HARK_ERR_<AREA>_<WHAT>`, a one-line description and
- * the CLI exit code it maps to. Codes are never reused once retired. base/ERRORS.md documents every
- * code; test/errors-registry.test.ts fails when the two drift apart.
+ * the CLI exit code it maps to. A code that is no longer raised moves to RETIRED and is never reused.
+ * base/ERRORS.md is generated from this file: after any change here run `npm run errors:doc`
+ * (base/errors-doc.ts); test/errors-registry.test.ts fails when the page is stale or a code vanished.
  *
  * Each area keeps its entries together under its own heading comment, so areas can grow independently.
  */
@@ -97,6 +98,11 @@ export const ERRORS = {
   HARK_ERR_BOARD_EMULATOR_TRANSPORT: {
     description:
       'The emulated board cannot do that on its transport: unplug/replug need a pty (not binding-mock), or the mock device path already has a board.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_BOARD_REPORTED: {
+    description:
+      "A board sent an ERROR frame; `details` carry the board's code (`boardCode`, a number) and its protocol name (`boardError`).",
     exitCode: ExitCode.FAILURE,
   },
   // ---- firmware (host builds of the C firmware, native emulated board) ---------------------------
@@ -230,6 +236,11 @@ export const ERRORS = {
       "An unexpected error inside a board's session (a bug): the message carries the original error.",
     exitCode: ExitCode.FAILURE,
   },
+  HARK_ERR_SESSION_DISCARDED: {
+    description:
+      'An utterance was not run: too many already waited for the running command, or its transcription failed while it waited (the board plays the error tone).',
+    exitCode: ExitCode.FAILURE,
+  },
   HARK_ERR_RESPONSE_SPEECH: {
     description: 'Speech could not be synthesised (espeak-ng missing or failed).',
     exitCode: ExitCode.FAILURE,
@@ -318,6 +329,19 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCodeName = keyof typeof ERRORS;
+
+/** A code that is no longer raised: when, and what replaced it. */
+export interface RetiredCode {
+  /** The version (or change) that retired it. */
+  readonly since: string;
+  readonly reason: string;
+}
+
+/**
+ * Codes no longer raised. Never delete an entry and never register one of these again: logs, scripts
+ * and users' notes may still name them. base/ERRORS.md lists them; the registry test checks both lists.
+ */
+export const RETIRED: Readonly<Record<string, RetiredCode>> = {};
 
 /** An error with a stable code. `message` names the port, file, key or command at fault. */
 export class HarkError extends Error {

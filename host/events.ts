@@ -1,4 +1,6 @@
 /** Events the pipeline reports (the CLI prints them; `--json` as JSON lines, see host/cli/README.md). */
+import { type ErrorCodeName, HarkError, isHarkError } from '../base/errors.js';
+
 export type PipelineEvent =
   | { event: 'listening'; boardId: string; trigger: string; stream: number }
   | { event: 'transcript'; boardId: string; text: string; engine: string; latencyMs: number; audioMs: number }
@@ -13,12 +15,34 @@ export type PipelineEvent =
     }
   | { event: 'speech'; boardId: string; text: string; durationMs: number; result: 'finished' | 'stopped' }
   | { event: 'session'; boardId: string; line: string }
-  | { event: 'error'; boardId: string; code: string; message: string };
+  | ErrorEvent;
 
-/** An error as a pipeline event. */
-export const errorEvent = (boardId: string, e: unknown): PipelineEvent => ({
-  event: 'error',
-  boardId,
-  code: (e as { code?: string }).code ?? 'ERROR',
-  message: (e as Error).message ?? String(e),
-});
+/** An error as the pipeline reports it: always a registered code (base/ERRORS.md). */
+export type ErrorEvent = {
+  event: 'error';
+  /** The board concerned; '' for the host as a whole. */
+  boardId: string;
+  code: ErrorCodeName;
+  message: string;
+  /** Machine-readable facts of the error (a board's own error code, the command at fault...). */
+  details?: Record<string, unknown>;
+};
+
+/**
+ * An error as a pipeline event. Anything that is not a HarkError is a bug in hark's own code and is
+ * reported as HARK_ERR_SESSION_UNEXPECTED with the original message.
+ */
+export function errorEvent(boardId: string, e: unknown): ErrorEvent {
+  const err = isHarkError(e)
+    ? e
+    : new HarkError('HARK_ERR_SESSION_UNEXPECTED', `board ${boardId || '(host)'}: ${String(e)}`, {
+        cause: e,
+      });
+  return {
+    event: 'error',
+    boardId,
+    code: err.code,
+    message: err.message,
+    ...(err.details && Object.keys(err.details).length > 0 ? { details: { ...err.details } } : {}),
+  };
+}
