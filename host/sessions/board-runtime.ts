@@ -5,11 +5,17 @@
  * transcripts, and sends the responses back down: LED (priority-resolved), TONE, VOLUME, speech.
  */
 
-import { HarkError, isHarkError } from '../../base/errors.js';
-import { ButtonEvent, CaptureAction, CaptureMode, type Message } from '../../protocol/ts/messages.js';
+import { HarkError } from '../../base/errors.js';
+import {
+  ButtonEvent,
+  CaptureAction,
+  CaptureMode,
+  ErrorCode,
+  type Message,
+} from '../../protocol/ts/messages.js';
 import type { DispatchedResponse, Dispatcher, Response } from '../commands/index.js';
 import type { HarkConfig } from '../config/index.js';
-import type { PipelineEvent } from '../events.js';
+import { errorEvent, type PipelineEvent } from '../events.js';
 import type { BoardInfo, LinkManager } from '../link/index.js';
 import { BoardResponder } from '../responses/board-responder.js';
 import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
@@ -24,6 +30,12 @@ export interface BoardRuntimeDeps {
   dispatcher: Dispatcher;
   config: HarkConfig;
   emit: (e: PipelineEvent) => void;
+}
+
+/** The protocol's name of a board error code (ErrorCode), or UNKNOWN_<n> for a code this host does not know. */
+function boardErrorName(code: number): string {
+  for (const [name, id] of Object.entries(ErrorCode)) if (id === code) return name;
+  return `UNKNOWN_${code}`;
 }
 
 export class BoardRuntime {
@@ -66,8 +78,24 @@ export class BoardRuntime {
             maxMs: Math.min(maxMs, 0xffff),
           }),
         stopCapture: () => responder.send({ type: 'CAPTURE', action: CaptureAction.STOP, mode: 0, maxMs: 0 }),
-        cancelStream: (reason) => {
-          for (const s of this.#streams.values()) s.cancel(reason);
+        cancelStream: (reason, stream) => {
+          if (stream !== undefined) this.#streams.get(stream)?.cancel(reason);
+          else for (const s of this.#streams.values()) s.cancel(reason);
+        },
+        dispatch: (text) => void this.dispatch(text),
+        discarded: (stream, reason) => {
+          this.#streams.get(stream)?.cancel('discarded');
+          this.#d.emit(
+            errorEvent(
+              info.boardId,
+              new HarkError(
+                'HARK_ERR_SESSION_DISCARDED',
+                `board ${info.boardId}: an utterance (stream ${stream}) was not run: ${reason}`,
+                { details: { stream } },
+              ),
+            ),
+          );
+          if (deps.config.earcons) responder.earcon('error');
         },
         stopPlayback: () => responder.stopPlayback(),
         log: (line) => deps.emit({ event: 'session', boardId: info.boardId, line }),
@@ -106,11 +134,24 @@ export class BoardRuntime {
         if (m.button !== 0) return;
         if (m.event === ButtonEvent.DOWN) this.session.buttonDown();
         else if (m.event === ButtonEvent.CLICK) this.session.buttonClick();
-        else if (m.event === ButtonEvent.LONG) this.session.setMuted(!this.session.muted); // long press: mute
+        // SPEC 1.1: a double click toggles mute. LONG (held past 800 ms) is part of a push-to-talk hold,
+        // never a gesture of its own; UP ends push-to-talk on the board itself.
+        else if (m.event === ButtonEvent.DOUBLE) this.session.setMuted(!this.session.muted);
         return;
-      case 'ERROR':
-        this.#d.emit({ event: 'error', boardId: this.boardId, code: `BOARD_${m.code}`, message: m.message });
+      case 'ERROR': {
+        const name = boardErrorName(m.code);
+        this.#d.emit(
+          errorEvent(
+            this.boardId,
+            new HarkError(
+              'HARK_ERR_BOARD_REPORTED',
+              `board ${this.boardId} reported ${name} (${m.code})${m.message ? `: ${m.message}` : ''}`,
+              { details: { boardCode: m.code, boardError: name } },
+            ),
+          ),
+        );
         return;
+      }
       default:
     }
   }
@@ -151,10 +192,12 @@ export class BoardRuntime {
     link.routeAudio(this.boardId, stream, s.port);
     if (plan.grammar !== 'wake')
       this.#d.emit({ event: 'listening', boardId: this.boardId, trigger: plan.trigger, stream });
-    s.on('speech', (ev: { state: 'start' | 'end' }) => this.session.speech(ev.state));
+    s.on('speech', (ev: { state: 'start' | 'end' }) => this.session.speech(ev.state, stream));
     s.on('final', (t: Transcript) => void this.#onFinal(t, stream));
     s.on('error', (e: HarkError) => {
-      if (!isHarkError(e, 'HARK_ERR_TRANSCRIPTION_ABORTED')) this.#fail(e);
+      if (e.code === 'HARK_ERR_TRANSCRIPTION_ABORTED') return;
+      this.#d.emit(errorEvent(this.boardId, e));
+      this.session.streamFailed(stream, e.message);
     });
     s.result.then(
       () => this.#streams.delete(stream),
@@ -224,12 +267,9 @@ export class BoardRuntime {
 
   #fail(e: unknown): void {
     // A HarkError keeps its own code; anything else is a bug somewhere below, not a speech failure.
-    const err =
-      e instanceof HarkError
-        ? e
-        : new HarkError('HARK_ERR_SESSION_UNEXPECTED', `board ${this.boardId}: ${String(e)}`, { cause: e });
-    this.#d.emit({ event: 'error', boardId: this.boardId, code: err.code, message: err.message });
-    this.session.failed(err.message);
+    const event = errorEvent(this.boardId, e);
+    this.#d.emit(event);
+    this.session.failed(event.message);
   }
 
   close(): void {

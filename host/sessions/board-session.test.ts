@@ -13,6 +13,8 @@ function setup(over: Partial<BoardSessionOptions> = {}) {
     startCapture: (ms, mode = 'single') => calls.push(`capture:start:${ms}:${mode}`),
     stopCapture: () => calls.push('capture:stop'),
     cancelStream: (r) => calls.push(`cancel:${r}`),
+    dispatch: (text, stream) => calls.push(`dispatch:${stream}:${text}`),
+    discarded: (stream, why) => calls.push(`discarded:${stream}:${why}`),
     stopPlayback: () => calls.push('playback:stop'),
     log: (l) => calls.push(`log:${l}`),
   };
@@ -219,4 +221,72 @@ test('muted: streams are discarded, the LED shows muted, unmuting restarts hands
 test('the transition table has no duplicate rows', () => {
   const keys = TRANSITIONS.map((r) => `${r.from}/${r.on}`);
   assert.equal(new Set(keys).size, keys.length);
+});
+
+test('utterances that arrive while a command runs wait their turn; none is dropped without a word', () => {
+  const { s, calls, actions } = setup({ maxQueuedUtterances: 2 });
+  s.connected();
+  s.audioStarted(AudioTrigger.BUTTON, 1);
+  s.audioEnded(1);
+  assert.equal(s.transcribed('what time is it', 1), 'what time is it');
+  assert.equal(s.state, 'thinking');
+  // The main thread was blocked: three more utterances arrive in one burst while the command runs.
+  for (const stream of [2, 3]) {
+    assert.deepEqual(s.audioStarted(AudioTrigger.BUTTON, stream), {
+      grammar: 'commands',
+      trigger: 'push-to-talk',
+      endOnSilence: false,
+    });
+    s.audioEnded(stream);
+  }
+  assert.equal(s.audioStarted(AudioTrigger.BUTTON, 4), undefined, 'the queue is full');
+  assert.match(actions().at(-1)!, /^discarded:4:2 utterance\(s\) already wait/);
+  assert.equal(s.state, 'thinking', 'the running command is not disturbed');
+  assert.equal(s.transcribed('volume up', 3), undefined, 'a queued final waits');
+  s.replyDone(false);
+  // Stream 2 ended but its final has not come: the session waits for it (thinking).
+  assert.equal(s.state, 'thinking');
+  assert.equal(s.transcribed('turn the light on', 2), 'turn the light on', 'now the current one');
+  s.replyDone(false);
+  assert.equal(actions().at(-1), 'dispatch:3:volume up', 'stream 3 was heard already: run at once');
+  assert.equal(s.state, 'thinking');
+  s.replyDone(false);
+  assert.equal(s.state, 'idle');
+  assert.ok(calls.some((c) => / -> thinking on queue\.dispatch/.test(c)));
+});
+
+test('a queued utterance still being spoken resumes as listening; a failed one is reported', () => {
+  const { s, actions } = setup();
+  s.connected();
+  s.audioStarted(AudioTrigger.BUTTON, 1);
+  s.audioEnded(1);
+  s.transcribed('what time is it', 1);
+  s.audioStarted(AudioTrigger.BUTTON, 2);
+  s.audioStarted(AudioTrigger.BUTTON, 3);
+  s.streamFailed(3, 'the ASR worker crashed');
+  assert.equal(actions().at(-1), 'discarded:3:the ASR worker crashed');
+  s.replyDone(false);
+  assert.equal(s.state, 'listening', 'stream 2 is still held down');
+  s.audioEnded(2);
+  assert.equal(s.state, 'thinking');
+  assert.equal(s.transcribed('volume down', 2), 'volume down');
+});
+
+test('mute: a double click drops what is being captured or queued and what has not run yet', () => {
+  const { s, actions } = setup();
+  s.connected();
+  s.audioStarted(AudioTrigger.BUTTON, 1);
+  s.setMuted(true);
+  assert.equal(s.state, 'idle');
+  assert.equal(actions().at(-1), 'cancel:muted');
+  s.setMuted(false);
+  s.audioStarted(AudioTrigger.BUTTON, 2);
+  s.audioEnded(2);
+  s.setMuted(true); // the double click's own presses streamed: their transcript must not run
+  assert.equal(s.transcribed('turn the light on', 2), undefined);
+  assert.equal(s.state, 'idle');
+  s.setMuted(false);
+  s.audioStarted(AudioTrigger.BUTTON, 3);
+  s.audioEnded(3);
+  assert.equal(s.transcribed('turn the light on', 3), 'turn the light on', 'unmuted: runs again');
 });

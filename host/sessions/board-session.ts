@@ -23,8 +23,12 @@ export interface SessionHost {
   startCapture(maxMs: number, mode?: 'single' | 'continuous'): void;
   /** CAPTURE stop (host request): the board ends the stream with AUDIO_END. */
   stopCapture(): void;
-  /** Cancels the transcription of the utterance being captured. */
-  cancelStream(reason: string): void;
+  /** Cancels the transcription of stream `stream` (the one being captured when absent). */
+  cancelStream(reason: string, stream?: number): void;
+  /** Runs the command a queued utterance named, now that the session is free (see `audioStarted`). */
+  dispatch(text: string, stream: number): void;
+  /** An utterance is discarded and the user must be told (no silent drops): `reason` says why. */
+  discarded(stream: number, reason: string): void;
   stopPlayback(): void;
   log(line: string): void;
 }
@@ -40,6 +44,22 @@ export interface BoardSessionOptions {
   /** How long the error LED shows before returning to idle; default 2000. */
   errorMs?: number;
   earcons: boolean;
+  /**
+   * Utterances the board streams while a command still runs (or while the main thread was blocked, so
+   * several arrive at once) wait their turn, up to this many; one more is discarded with a word to the
+   * user. Default 3.
+   */
+  maxQueuedUtterances?: number;
+}
+
+/** An utterance that arrived while the session was busy: transcribed at once, dispatched in turn. */
+interface QueuedUtterance {
+  stream: number;
+  trigger: ListenTrigger;
+  /** AUDIO_END (or an abort) arrived. */
+  ended: boolean;
+  /** The final transcript, once it arrived. */
+  transcript: string | undefined;
 }
 
 /** How the pipeline should transcribe a stream the board just started. */
@@ -65,6 +85,7 @@ export class BoardSession {
   /** The stream of the current (non-background) utterance. */
   #stream: number | undefined;
   #timers = new Map<TimerName, NodeJS.Timeout>();
+  readonly #queue: QueuedUtterance[] = [];
   readonly #opts: BoardSessionOptions;
   readonly #host: SessionHost;
 
@@ -101,6 +122,7 @@ export class BoardSession {
     this.#refreshLed();
     if (this.#state === 'idle') {
       this.#trigger = undefined;
+      if (this.#resumeQueued()) return;
       this.#startBackgroundCapture();
     }
     if (this.#state === 'error') {
@@ -161,7 +183,7 @@ export class BoardSession {
       const ms = trigger === 'follow-up' ? this.#opts.followUpMs : this.#opts.noSpeechTimeoutMs;
       this.#timer('no-speech', ms, () => {
         if (trigger !== 'wake') {
-          this.#host.cancelStream('no speech');
+          this.#host.cancelStream('no speech', this.#stream);
           this.#host.stopCapture();
         }
         this.#go('timeout.no-speech');
@@ -186,6 +208,7 @@ export class BoardSession {
     this.#requested = undefined;
     this.#background = undefined;
     this.#trigger = undefined;
+    this.#queue.length = 0; // their streams were aborted with the link
     this.#go('disconnected');
   }
 
@@ -195,9 +218,19 @@ export class BoardSession {
     this.#muted = muted;
     this.#host.log(`session ${this.boardId}: microphone ${muted ? 'muted' : 'unmuted'}`);
     if (muted && this.#background !== undefined) {
-      this.#host.cancelStream('muted');
+      this.#host.cancelStream('muted', this.#background);
       this.#host.stopCapture();
       this.#background = undefined;
+    }
+    if (muted) {
+      // Muting means "not this either": queued utterances and the one being captured are dropped.
+      for (const q of this.#queue.splice(0)) this.#host.cancelStream('muted', q.stream);
+      if (this.#state === 'listening') {
+        this.#host.cancelStream('muted', this.#stream);
+        if (this.#trigger !== 'push-to-talk') this.#host.stopCapture();
+        this.#go('mute');
+        return;
+      }
     }
     this.#refreshLed();
     if (!muted) this.#startBackgroundCapture();
@@ -217,7 +250,7 @@ export class BoardSession {
   buttonClick(): void {
     if (this.#state !== 'idle' || this.#muted || this.#requested === 'tap-to-talk') return;
     if (this.#background !== undefined || this.#requested === 'wake') {
-      this.#host.cancelStream('tap-to-talk');
+      this.#host.cancelStream('tap-to-talk', this.#background);
       this.#host.stopCapture();
       this.#background = undefined;
     }
@@ -230,6 +263,7 @@ export class BoardSession {
   audioStarted(protocolTrigger: number, stream = 0): StreamPlan | undefined {
     if (this.#muted) {
       this.#requested = undefined;
+      this.#host.log(`session ${this.boardId}: microphone muted: stream ${stream} discarded`);
       return undefined;
     }
     const trigger: ListenTrigger =
@@ -240,6 +274,7 @@ export class BoardSession {
       this.#background = stream;
       return { grammar: 'wake', trigger, endOnSilence: true };
     }
+    if (this.#state === 'thinking' || this.#state === 'listening') return this.#enqueue(trigger, stream);
     if (!this.#go('audio.start')) return undefined;
     this.#trigger = trigger;
     this.#stream = stream;
@@ -248,8 +283,14 @@ export class BoardSession {
     return { grammar: 'commands', trigger, endOnSilence: trigger !== 'push-to-talk' };
   }
 
-  /** Host-side VAD saw speech start or end in the current stream. */
-  speech(state: 'start' | 'end'): void {
+  /** Host-side VAD saw speech start or end in stream `stream` (default: the current one). */
+  speech(state: 'start' | 'end', stream?: number): void {
+    const queued = stream === undefined ? undefined : this.#queue.find((q) => q.stream === stream);
+    if (queued) {
+      // A queued host capture ends at the end of speech like any other; push-to-talk ends on release.
+      if (state === 'end' && queued.trigger !== 'push-to-talk' && !queued.ended) this.#host.stopCapture();
+      return;
+    }
     if (state === 'start') {
       if (this.#state === 'listening') this.#clear('no-speech');
       this.#go('speech.start');
@@ -268,6 +309,11 @@ export class BoardSession {
 
   /** AUDIO_END (or an aborted stream) from the board. */
   audioEnded(stream = 0): void {
+    const queued = this.#queue.find((q) => q.stream === stream);
+    if (queued) {
+      queued.ended = true;
+      return;
+    }
     if (this.#background === stream) {
       this.#background = undefined;
       if (this.#state === 'idle') {
@@ -287,8 +333,22 @@ export class BoardSession {
    * undefined when there is nothing to do.
    */
   transcribed(text: string, stream = this.#stream ?? 0): string | undefined {
+    const queued = this.#queue.find((q) => q.stream === stream);
+    if (queued) {
+      queued.transcript = text.trim();
+      queued.ended = true; // a final means the utterance is over, whatever AUDIO_END does
+      this.#host.log(
+        `session ${this.boardId}: queued utterance (stream ${stream}) heard "${queued.transcript}"`,
+      );
+      return undefined;
+    }
     if (stream === this.#background && this.#state === 'idle') return this.#wakeTranscript(text.trim());
     const command = text.trim();
+    if (this.#muted && command !== '') {
+      this.#host.log(`session ${this.boardId}: muted while "${command}" was transcribed: not run`);
+      this.#go('transcript.empty');
+      return undefined;
+    }
     if (command === '') {
       this.#trigger = undefined;
       this.#go('transcript.empty');
@@ -337,7 +397,7 @@ export class BoardSession {
       if (this.#opts.earcons) this.#host.earcon('followUp');
       if (this.#background !== undefined) {
         // A follow-up is its own utterance: pause the hands-free stream while it is captured.
-        this.#host.cancelStream('follow-up');
+        this.#host.cancelStream('follow-up', this.#background);
         this.#host.stopCapture();
         this.#background = undefined;
       }
@@ -347,11 +407,68 @@ export class BoardSession {
     }
   }
 
+  /**
+   * The transcription of stream `stream` failed. A queued utterance is dropped with a word to the user;
+   * the current one fails the session.
+   */
+  streamFailed(stream: number, reason: string): void {
+    const i = this.#queue.findIndex((q) => q.stream === stream);
+    if (i < 0) {
+      this.failed(reason);
+      return;
+    }
+    this.#queue.splice(i, 1);
+    this.#host.discarded(stream, reason);
+  }
+
   /** Something failed (recognition, command, playback). */
   failed(reason: string): void {
     this.#host.log(`session ${this.boardId}: failure: ${reason}`);
     this.#requested = undefined;
     this.#go('failure');
+  }
+
+  /** AUDIO_START while a command runs: the utterance is transcribed now and dispatched in turn. */
+  #enqueue(trigger: ListenTrigger, stream: number): StreamPlan | undefined {
+    const max = this.#opts.maxQueuedUtterances ?? 3;
+    if (this.#queue.length >= max) {
+      this.#host.discarded(
+        stream,
+        `${max} utterance(s) already wait for the current command to finish; say it again when the board is idle`,
+      );
+      return undefined;
+    }
+    this.#queue.push({ stream, trigger, ended: false, transcript: undefined });
+    this.#go('audio.queued');
+    if (this.#opts.earcons) this.#host.earcon('listening');
+    return { grammar: 'commands', trigger, endOnSilence: trigger !== 'push-to-talk' };
+  }
+
+  /** Idle again: the oldest queued utterance becomes the current one. Returns true when there was one. */
+  #resumeQueued(): boolean {
+    const next = this.#queue.shift();
+    if (!next) return false;
+    this.#stream = next.stream;
+    this.#trigger = next.trigger;
+    if (!next.ended) {
+      this.#go('queue.listening');
+      this.#timer('max-utterance', this.#opts.maxUtteranceMs, () => {
+        if (next.trigger !== 'push-to-talk') this.#host.stopCapture();
+        this.#go('timeout.max-utterance');
+      });
+      return true;
+    }
+    if (next.transcript === undefined) {
+      this.#go('queue.thinking'); // its final is on the way
+      return true;
+    }
+    if (next.transcript === '') {
+      this.#go('queue.empty');
+      return this.#state !== 'idle' || this.#resumeQueued();
+    }
+    this.#go('queue.dispatch');
+    this.#host.dispatch(next.transcript, next.stream);
+    return true;
   }
 
   /** Stops all timers (shutdown). */

@@ -38,7 +38,13 @@ export type SessionEventKind =
   | 'wake.listen'
   | 'wake.command'
   | 'failure'
-  | 'timeout.error';
+  | 'timeout.error'
+  | 'audio.queued'
+  | 'queue.listening'
+  | 'queue.thinking'
+  | 'queue.empty'
+  | 'queue.dispatch'
+  | 'mute';
 
 /** One allowed transition. */
 export interface TransitionRow {
@@ -105,6 +111,28 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   },
   { from: 'responding', on: 'button.down', to: 'responding', note: 'interrupt: stop playback now' },
   { from: 'responding', on: 'audio.start', to: 'listening', note: 'interrupted by a new utterance' },
+  {
+    from: 'thinking',
+    on: 'audio.queued',
+    to: 'thinking',
+    note: 'an utterance during a command: transcribed now, run in turn',
+  },
+  {
+    from: 'listening',
+    on: 'audio.queued',
+    to: 'listening',
+    note: 'a new stream before the current one ended: it waits its turn',
+  },
+  { from: 'idle', on: 'queue.listening', to: 'listening', note: 'a queued utterance is still being spoken' },
+  {
+    from: 'idle',
+    on: 'queue.thinking',
+    to: 'thinking',
+    note: 'a queued utterance ended: awaiting its final',
+  },
+  { from: 'idle', on: 'queue.dispatch', to: 'thinking', note: 'a queued utterance was heard: run it now' },
+  { from: 'idle', on: 'queue.empty', to: 'idle', note: 'a queued utterance held no words' },
+  { from: 'listening', on: 'mute', to: 'idle', note: 'muted (double click): the utterance is dropped' },
   { from: '*', on: 'failure', to: 'error', note: 'recognition, command or link failure' },
   { from: 'error', on: 'timeout.error', to: 'idle', note: 'error shown long enough' },
   { from: 'error', on: 'audio.start', to: 'listening', note: 'user tries again' },
