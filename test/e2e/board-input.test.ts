@@ -1,7 +1,8 @@
 /**
- * SPEC 1.1 button gestures over a real pty with real recognition: a push-to-talk hold past 800 ms makes
- * the board send BUTTON LONG, which is part of the hold (never a mute), so every utterance runs; a
- * double click toggles mute.
+ * What a board sends on its own, over a real pty with real recognition. SPEC 1.1 button gestures: a
+ * push-to-talk hold past 800 ms makes the board send BUTTON LONG, which is part of the hold (never a
+ * mute), so every utterance runs; a double click toggles mute. ERROR frames become
+ * HARK_ERR_BOARD_REPORTED events naming the board's error.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -9,7 +10,7 @@ import type { EmulatedBoard } from '../../boards/emulator/index.js';
 import { Harness } from '../../host/cli/demo-harness.js';
 import demo from '../../host/commands/examples/demo-commands.js';
 import type { PipelineEvent } from '../../host/pipeline.js';
-import { ButtonEvent } from '../../protocol/ts/messages.js';
+import { ButtonEvent, ErrorCode } from '../../protocol/ts/messages.js';
 
 let h: Harness;
 let boardId: string;
@@ -81,4 +82,20 @@ test('a LONG during push-to-talk is part of the hold: two commands, twice each, 
   } finally {
     stop();
   }
+});
+
+test('an ERROR frame is reported as HARK_ERR_BOARD_REPORTED with the board code and its name', async () => {
+  const e0 = h.events.length;
+  const errors = () =>
+    h.events.slice(e0).filter((e): e is Extract<PipelineEvent, { event: 'error' }> => e.event === 'error');
+  board.send({ type: 'ERROR', code: ErrorCode.GPIO_INVALID_PIN, message: 'no pin 99' });
+  board.send({ type: 'ERROR', code: 200, message: '' });
+  await h.waitFor('two error events', () => (errors().length >= 2 ? true : undefined));
+  const [known, unknown] = errors();
+  assert.equal(known?.code, 'HARK_ERR_BOARD_REPORTED');
+  assert.equal(known?.boardId, boardId);
+  assert.deepEqual(known?.details, { boardCode: 6, boardError: 'GPIO_INVALID_PIN' });
+  assert.match(known?.message ?? '', /reported GPIO_INVALID_PIN \(6\): no pin 99/);
+  assert.equal(unknown?.code, 'HARK_ERR_BOARD_REPORTED');
+  assert.deepEqual(unknown?.details, { boardCode: 200, boardError: 'UNKNOWN_200' });
 });
