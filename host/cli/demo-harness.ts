@@ -114,6 +114,7 @@ export class Harness extends EventEmitter {
       this.emit('change');
     };
     for (const kind of ['led', 'tone', 'volume', 'speaker', 'capture'] as const) board.on(kind, record(kind));
+    board.on('stream-end', () => this.emit('change'));
     try {
       const info = await this.pipeline.open({ path: board.hostPath, profile: 'emulated' });
       this.boards.set(info.boardId, board);
@@ -154,12 +155,47 @@ export class Harness extends EventEmitter {
     });
   }
 
-  /** The board speaks `text` (push-to-talk: press, stream the speech, release). */
+  /**
+   * The board speaks `text` (push-to-talk: press, stream the speech, release). Throws at once when the
+   * board is still streaming an earlier utterance (its press would not start a new one) and when the
+   * utterance did not stream to its end.
+   */
   async say(boardId: string, text: string): Promise<void> {
+    const board = this.#board(boardId);
+    const audio = await spoken(text);
+    if (board.streaming)
+      throw new HarkError(
+        'HARK_ERR_DEMO_STEP',
+        `board ${boardId} is still streaming an earlier utterance, so a press cannot start "${text}": await streamClosed() first`,
+      );
+    board.setAudio(audio);
+    const r = await board.utter();
+    if (r.interrupted || r.chunks === 0)
+      throw new HarkError(
+        'HARK_ERR_DEMO_STEP',
+        `board ${boardId}: "${text}" (stream ${r.stream}) was cut off after ${r.chunks} chunks`,
+      );
+  }
+
+  /** Resolves once the board streams nothing (a host capture it is still sending has ended). */
+  async streamClosed(boardId: string, timeoutMs = 30_000): Promise<void> {
+    const board = this.#board(boardId);
+    if (!board.streaming) return;
+    await this.waitFor(
+      `board ${boardId} to end its stream`,
+      () => (board.streaming ? undefined : true),
+      timeoutMs,
+    );
+  }
+
+  #board(boardId: string): EmulatedBoard {
     const board = this.boards.get(boardId);
-    if (!board) throw new Error(`no emulated board ${boardId}`);
-    board.setAudio(await spoken(text));
-    await board.utter();
+    if (!board)
+      throw new HarkError(
+        'HARK_ERR_DEMO_STEP',
+        `no emulated board ${boardId} (boards: ${[...this.boards.keys()].join(', ') || 'none'})`,
+      );
+    return board;
   }
 
   /** Waits until the board's session is idle again after event index `from` (a command fully answered). */

@@ -59,7 +59,8 @@ test('hark run --json serves a board, prints the command, exits 0 on SIGTERM', a
   try {
     await seen((e) => e.event === 'board' && e.boardId === 'e2e-run');
     board.setAudio(await spoken('what time is it'));
-    await board.utter();
+    const said = await board.utter();
+    assert.ok(!said.interrupted && said.chunks > 0, `the utterance streamed: ${JSON.stringify(said)}`);
     const cmd = await seen((e) => e.event === 'command');
     assert.equal(cmd.command, 'what time is it');
     await seen((e) => e.event === 'speech' && e.result === 'finished');

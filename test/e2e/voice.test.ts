@@ -105,6 +105,7 @@ test('tap-to-talk: a click opens a host capture that ends at the end of speech',
   board.setAudio(await spoken('volume down'));
   board.send({ type: 'BUTTON', button: 0, event: ButtonEvent.CLICK });
   await h.idleAfter(boardId, e0);
+  await h.streamClosed(boardId); // the host's CAPTURE stop ends the board's stream after the answer
   assert.equal(commandsSince(e0)[0]?.command, 'volume down');
   assert.equal(seenSince(r0, 'capture')[0]?.detail.action, 1, 'the host asked the board to capture');
   await h.waitFor('VOLUME 60', () => seenSince(r0, 'volume').some((o) => o.detail.value === 60) || undefined);
@@ -121,7 +122,9 @@ test('pressing the button while the board speaks interrupts playback', async () 
     () => seenSince(r0, 'speaker').some((o) => o.detail.event === 'start') || undefined,
   );
   board.setAudio(interruption);
-  await board.utter();
+  assert.ok(!board.streaming, 'the previous utterance has ended, so this press starts a new one');
+  const said = await board.utter();
+  assert.ok(!said.interrupted && said.chunks > 0, `the interruption streamed: ${JSON.stringify(said)}`);
   await h.waitFor(
     'the interrupted speech',
     () => h.events.slice(e0).some((e) => e.event === 'speech' && e.result === 'stopped') || undefined,
