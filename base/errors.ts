@@ -220,7 +220,13 @@ export const ERRORS = {
     exitCode: ExitCode.CONFIG,
   },
   HARK_ERR_CONFIG_FILE: {
-    description: 'The configuration file could not be read or written.',
+    description:
+      'The configuration file could not be read or written (permission denied, a folder, a read-only file system).',
+    exitCode: ExitCode.CONFIG,
+  },
+  HARK_ERR_CONFIG_UNSAFE: {
+    description:
+      'The configuration file can be changed by other users (group/world-writable or owned by someone else): chmod 600 it.',
     exitCode: ExitCode.CONFIG,
   },
   HARK_ERR_CLI_USAGE: {

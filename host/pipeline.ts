@@ -19,6 +19,7 @@ import { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
 import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
+import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
 import type { LoadProgress } from './transcription/types.js';
 
@@ -126,8 +127,7 @@ export class HarkPipeline extends EventEmitter {
     let link: LinkManager | undefined;
     try {
       asr = await TranscriptionService.create({
-        engine: config.engine,
-        ...(config.voskModel ? { voskModel: config.voskModel } : {}),
+        ...transcriptionOptions(config.transcription),
         ...(opts.asrThreads ? { threads: opts.asrThreads } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });

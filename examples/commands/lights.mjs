@@ -1,8 +1,7 @@
 // Lights on a spare pin of the board, driven with johnny-five over hark's own serial link.
-// HARK_LIGHT_PIN chooses the pin (default 2: an output on the emulated board and most ESP32 kits).
 import { command, io, loadJohnnyFive } from '../../dist/host/index.js';
 
-const LIGHT_PIN = Number(process.env.HARK_LIGHT_PIN ?? 2);
+const LIGHT_PIN = 2;
 /** One johnny-five Board (and Led) per hark board, created on first use. */
 const lights = new Map();
 

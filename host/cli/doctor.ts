@@ -71,7 +71,7 @@ function checkVosk(voskModel: string): CheckResult {
       name: 'vosk',
       status: 'warn',
       detail: `${lib ? `library ${lib}` : 'no libvosk.so for this platform'}; no model configured (optional engine)`,
-      fix: 'download a small model from alphacephei.com/vosk/models, then hark config set voskModel /path/to/model',
+      fix: 'download a small model from alphacephei.com/vosk/models, then hark config set transcription.vosk.model /path/to/model',
     };
   }
   const modelOk = existsSync(join(voskModel, 'am')) || existsSync(join(voskModel, 'final.mdl'));
@@ -161,11 +161,11 @@ export async function runChecks(configDir?: string): Promise<CheckResult[]> {
   await guard('config', () => {
     const store = new ConfigStore(configDir ? { cwd: configDir } : {});
     const cfg = store.resolve();
-    voskModel = cfg.voskModel;
+    voskModel = cfg.transcription.vosk.model;
     return {
       name: 'config',
       status: 'ok',
-      detail: `${existsSync(store.path) ? store.path : 'defaults (no file)'}; engine ${cfg.engine}`,
+      detail: `${existsSync(store.path) ? store.path : 'defaults (no file)'}; engine ${cfg.transcription.engine}`,
     };
   });
   await guard('node', () => {

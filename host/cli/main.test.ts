@@ -63,7 +63,7 @@ test('hark config set/get/path work in a given folder and bad values exit 3 nami
       await main(['config', 'set', 'silenceMs', 'soon', '--config-dir', dir], c.io),
       ExitCode.CONFIG,
     );
-    assert.match(c.err(), /silenceMs must be a number/);
+    assert.match(c.err(), /silenceMs must be a whole number from 100 to 5000/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,12 @@ export type CliEventKind =
   | 'gpio'
   | 'session'
   | 'error'
-  | 'demo';
+  | 'demo'
+  | 'config'
+  | 'check'
+  | 'port'
+  | 'emulate'
+  | 'log';
 
 export interface CliEvent {
   event: CliEventKind;

@@ -72,9 +72,11 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   const out = CliReporter.forCommand(io, values);
   const dir = configDirOf(values);
   const store = new ConfigStore(dir ? { cwd: dir } : {});
-  const config: HarkConfig = store.resolve();
+  const report = store.report();
+  for (const w of report.warnings) out.note(`hark run: ${w}`);
+  const config: HarkConfig = report.config;
   // The profile's baud rate wins unless the user chose one (file or HARK_BAUD_RATE).
-  const explicitBaud = store.fileValues().baudRate !== undefined || process.env.HARK_BAUD_RATE !== undefined;
+  const explicitBaud = report.sources['baudRate'] !== 'default';
   if (values.wake) config.listenMode = 'wake';
   const commandModules = asList(values.commands as never);
   const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_COMMANDS];

@@ -1,12 +1,25 @@
-/** hark configuration: schema, resolution (defaults ← file ← HARK_* env) and the conf-backed store. */
+/** hark configuration: one TypeBox schema, resolution (defaults ← file ← HARK_* env), the file store. */
+export { type HarkAnnotations, type Rgb, rgbToHex } from './keys.js';
 export {
+  CONFIG_SCHEMA,
+  envNameOf,
+  expectation,
+  type HarkConfig,
+  type HarkConfigFile,
+  isLeafKey,
+  type LedEffectConfig,
+  leafKeys,
+  OTHER_ENV,
+  type SchemaNode,
+  schemaAt,
+} from './schema.js';
+export {
+  type ConfigReport,
+  type ConfigSource,
   ConfigStore,
   type ConfigStoreOptions,
   defaultConfig,
-  envNameOf,
-  getPath,
-  type HarkConfig,
-  type LedEffectConfig,
-  leafKeys,
-} from './config.js';
-export { CONFIG_SCHEMA, type SchemaNode, schemaAt } from './schema.js';
+  displayValue,
+  userConfigDir,
+} from './store.js';
+export { getPath, problemWith, RENAMED_KEYS } from './values.js';

@@ -23,15 +23,18 @@ test('the highest-priority condition wins', () => {
 });
 
 test('a command override beats replying and idle but not listening or errors', () => {
-  const green = { effect: 'solid' as const, color: '#00ff00', periodMs: 0 };
+  const green = { effect: 'solid' as const, color: { r: 0, g: 255, b: 0 }, periodMs: 0 };
   assert.equal(resolveLed(new Set(['replying'] as LedState[]), leds, green).source, 'override');
-  assert.equal(resolveLed(new Set(), leds, green).effect.color, '#00ff00');
+  assert.deepEqual(resolveLed(new Set(), leds, green).effect.color, { r: 0, g: 255, b: 0 });
   assert.equal(resolveLed(new Set(['listening'] as LedState[]), leds, green).source, 'listening');
   assert.equal(resolveLed(new Set(['error'] as LedState[]), leds, green).source, 'error');
 });
 
 test('configured effects become LED messages for RGB boards', () => {
-  const custom = { ...leds, listening: { effect: 'spin' as const, color: '#102030', periodMs: 500 } };
+  const custom = {
+    ...leds,
+    listening: { effect: 'spin' as const, color: { r: 0x10, g: 0x20, b: 0x30 }, periodMs: 500 },
+  };
   const msg = ledMessage(resolveLed(new Set(['listening'] as LedState[]), custom), rgb);
   assert.deepEqual(msg, {
     type: 'LED',

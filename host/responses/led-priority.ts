@@ -82,7 +82,7 @@ export function ledMessage(
 ): LedMessage | undefined {
   if (board.ledKind === LedKind.NONE || board.ledCount === 0) return undefined;
   let { effect, periodMs } = resolved.effect;
-  let { r, g, b } = parseColor(resolved.effect.color);
+  let { r, g, b } = resolved.effect.color;
   if (board.ledKind === LedKind.GPIO_MONO) {
     ({ effect, periodMs } = MONO_PATTERNS[resolved.source]);
     const level = Math.max(r, g, b, effect === 'off' ? 0 : 255);

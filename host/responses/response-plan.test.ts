@@ -26,7 +26,7 @@ test('voice is spoken on PCM speakers and becomes a tone on piezo boards', () =>
 
 test('LED requests become overrides with durations; LED-less boards get none', () => {
   const ok = planResponse({ led: 'success' }, pcmBoard, config, 70).led;
-  assert.equal(ok?.effect.color, '#00ff00');
+  assert.deepEqual(ok?.effect.color, { r: 0, g: 255, b: 0 });
   assert.ok((ok?.durationMs ?? 0) > 0, 'success is shown briefly');
   assert.equal(planResponse({ led: 'idle' }, pcmBoard, config, 70).led, null, 'idle clears the override');
   const spec = planResponse(
@@ -35,7 +35,10 @@ test('LED requests become overrides with durations; LED-less boards get none', (
     config,
     70,
   ).led;
-  assert.deepEqual(spec, { effect: { effect: 'blink', color: '#010203', periodMs: 250 }, durationMs: 0 });
+  assert.deepEqual(spec, {
+    effect: { effect: 'blink', color: { r: 1, g: 2, b: 3 }, periodMs: 250 },
+    durationMs: 0,
+  });
   assert.equal(planResponse({ led: 'success' }, noLedBoard, config, 70).led, undefined);
 });
 

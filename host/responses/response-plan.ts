@@ -25,9 +25,6 @@ export interface ResponsePlan {
   audio?: string | PcmAudio;
 }
 
-const hex = (c: { r: number; g: number; b: number }) =>
-  `#${[c.r, c.g, c.b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-
 /** LED effects for the named states commands may ask for. */
 function namedLed(
   state: CommandLedState,
@@ -35,13 +32,16 @@ function namedLed(
 ): { effect: LedEffectConfig; durationMs: number } | null {
   switch (state) {
     case 'off':
-      return { effect: { effect: 'off', color: '#000000', periodMs: 0 }, durationMs: 0 };
+      return { effect: { effect: 'off', color: { r: 0, g: 0, b: 0 }, periodMs: 0 }, durationMs: 0 };
     case 'idle':
       return null;
     case 'success':
-      return { effect: { effect: 'solid', color: '#00ff00', periodMs: 0 }, durationMs: 1500 };
+      return { effect: { effect: 'solid', color: { r: 0, g: 255, b: 0 }, periodMs: 0 }, durationMs: 1500 };
     case 'timer':
-      return { effect: { effect: 'blink', color: '#ff8000', periodMs: 500 }, durationMs: 5000 };
+      return {
+        effect: { effect: 'blink', color: { r: 255, g: 128, b: 0 }, periodMs: 500 },
+        durationMs: 5000,
+      };
     case 'error':
       return { effect: leds.error, durationMs: 2000 };
     default:
@@ -54,7 +54,7 @@ function ledOf(led: CommandLedState | LedSpec, leds: HarkConfig['leds']): Respon
   return {
     effect: {
       effect: led.effect,
-      color: hex(led.color ?? { r: 255, g: 255, b: 255 }),
+      color: led.color ? { r: led.color.r, g: led.color.g, b: led.color.b } : { r: 255, g: 255, b: 255 },
       periodMs: led.periodMs ?? 0,
     },
     durationMs: led.durationMs ?? 0,
