@@ -91,12 +91,16 @@ test('invalid profiles are rejected naming the file and the field', () => {
   const good = JSON.parse(readFileSync(join(DEFAULT_PROFILE_DIR, 'emulated.json'), 'utf8'));
   // biome-ignore lint/suspicious/noExplicitAny: mutating arbitrary JSON on purpose
   const cases: [string, (j: any) => void, RegExp][] = [
-    ['baud', (j) => (j.serial.baudRate = 'fast'), /serial\.baudRate must be an integer/],
-    ['codec', (j) => (j.audio.codecs = ['mp3']), /audio\.codecs\.0 must be one of/],
+    [
+      'baud',
+      (j) => (j.serial.baudRate = 'fast'),
+      /serial\.baudRate must be a whole number from 300 to 12000000 \(got "fast"\)/,
+    ],
+    ['codec', (j) => (j.audio.codecs = ['mp3']), /audio\.codecs\[0\] must be one of pcm16, ulaw, ima-adpcm/],
     [
       'usb',
       (j) => (j.usb = [{ vendorId: 'xyz', productId: '0001', bridge: 'x' }]),
-      /usb\[0\]\.vendorId must match/,
+      /usb\[0\]\.vendorId must be four hex digits/,
     ],
     [
       'pref',
@@ -109,7 +113,19 @@ test('invalid profiles are rejected naming the file and the field', () => {
     [
       'pin',
       (j) => (j.gpio = [{ pin: 300, caps: ['input'] }]),
-      /gpio\[0\]\.pin must be an integer from 0 to 255/,
+      /gpio\[0\]\.pin must be a whole number from 0 to 255/,
+    ],
+    [
+      'button pin',
+      (j) => (j.gpio = [{ pin: j.buttons[0].pin, caps: ['output'] }]),
+      /gpio\[0\]\.pin 0 is the board's button 0/,
+    ],
+    ['unknown field', (j) => (j.leds.colour = 'red'), /leds\.colour is not a known field/],
+    ['missing field', (j) => delete j.serial.hupcl, /serial\.hupcl is missing \(it must be true or false\)/],
+    [
+      'pcm speaker',
+      (j) => delete j.speaker.bufferBytes,
+      /speaker\.bufferBytes is required for a pcm speaker/,
     ],
   ];
   try {

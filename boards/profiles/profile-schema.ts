@@ -1,9 +1,13 @@
 /**
- * Board profile schema: the TypeScript shape of `boards/profiles/*.json` and a hand-written validator
- * (no schema library: profiles are small and the errors must name the file and the field).
- * FIRMWARE generates or checks its C pin headers against these files, so pin numbers live here only.
+ * Board profile schema: `boards/profiles/*.json` as one TypeBox schema, from which the TypeScript type
+ * (`BoardProfile`) and the validation both come (the same validator as hark's configuration). Rules
+ * that span fields (the preferred codec is offered, ids are 0..n-1, spare GPIO pins are not the
+ * button's) are checked after the schema. FIRMWARE generates or checks its C pin headers against these
+ * files, so pin numbers live here only. Every error names the file and the field.
  */
+import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { HarkError } from '../../base/errors.js';
+import { firstProblem } from '../../base/schema-problems.js';
 
 export const CODEC_NAMES = ['pcm16', 'ulaw', 'ima-adpcm'] as const;
 /** Codec names in profiles; the index is the wire id (SPEC §7). */
@@ -15,182 +19,131 @@ export const MIC_KINDS = ['i2s', 'pdm', 'analog', 'emulated'] as const;
 export const GPIO_CAPS = ['input', 'output', 'analog', 'pwm', 'servo'] as const;
 export type GpioCapName = (typeof GPIO_CAPS)[number];
 
+type Literals<T extends readonly string[]> = {
+  -readonly [K in keyof T]: TLiteral<T[K]>;
+} extends infer U extends TSchema[]
+  ? U
+  : never;
+const oneOf = <const T extends readonly string[]>(values: T, description?: string): TUnion<Literals<T>> =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    description ? { description } : {},
+  ) as unknown as TUnion<Literals<T>>;
+const int = (minimum: number, maximum: number, description?: string) =>
+  Type.Integer({ minimum, maximum, ...(description ? { description } : {}) });
+const obj = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
+  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
+const hex4 = Type.String({ pattern: '^[0-9a-fA-F]{4}$', 'x-hark-expect': 'four hex digits' });
+
 /** Named pins of one peripheral, e.g. `{ "bclk": 26, "ws": 25, "din": 33 }`. */
-export type PinMap = Record<string, number>;
+const PIN_MAP = Type.Record(Type.String(), int(0, 255));
+const CODECS = Type.Array(oneOf(CODEC_NAMES));
 
-export interface UsbId {
-  /** Four hex digits, compared case-insensitively. */
-  vendorId: string;
-  productId: string;
-  /** The USB-serial bridge or controller, for humans. */
-  bridge: string;
-}
+const USB_ID = obj({
+  vendorId: hex4,
+  productId: hex4,
+  bridge: Type.String({ description: 'the USB-serial bridge or controller, for humans' }),
+});
 
-export interface SerialSettings {
-  /** Default line speed (ignored by pseudo-terminals and CDC-ACM). */
-  baudRate: number;
-  /** Whether the first open resets the board (DTR edge). The link then waits `bootDelayMs` longer for HELLO. */
-  resetOnOpen: boolean;
-  /** serialport's `hupcl`: false keeps DTR/RTS raised on close, so reopening causes no reset. */
-  hupcl: boolean;
-  /** Time the board needs after a reset before it can send HELLO (bootloader), in ms. */
-  bootDelayMs: number;
-  notes: string;
-}
+const SERIAL = obj({
+  baudRate: int(300, 12_000_000, 'default line speed (ignored by pseudo-terminals and CDC-ACM)'),
+  resetOnOpen: Type.Boolean({
+    description:
+      'whether the first open resets the board (DTR edge); the link then waits bootDelayMs longer for HELLO',
+  }),
+  hupcl: Type.Boolean({
+    description: "serialport's hupcl: false keeps DTR/RTS raised on close, so reopening causes no reset",
+  }),
+  bootDelayMs: int(0, 10_000, 'time the board needs after a reset before it can send HELLO (bootloader), ms'),
+  notes: Type.String(),
+});
 
-export interface BoardProfile {
-  /** Equals HELLO.board_model of the firmware; the file is `<id>.json`. */
-  id: string;
-  name: string;
-  description: string;
-  mcu: string;
-  usb: UsbId[];
-  serial: SerialSettings;
-  audio: {
-    mic: { kind: (typeof MIC_KINDS)[number]; part: string; pins: PinMap };
-    sampleRate: number;
-    /** Bits per sample before encoding (10 for the ATmega's ADC). */
-    bits: number;
-    codecs: CodecName[];
-    /** The codec the host asks for in HELLO_ACK when the board offers it. */
-    preferredCodec: CodecName;
-    /** Board-side energy VAD may end utterances (feature bit BOARD_VAD). */
-    boardVad: boolean;
-  };
-  leds: { count: number; kind: (typeof LED_KINDS)[number]; part: string; pins: PinMap };
-  buttons: { id: number; pin: number; activeLow: boolean; label: string }[];
-  speaker: {
-    kind: (typeof SPEAKER_KINDS)[number];
-    part: string;
-    pins: PinMap;
+export const BOARD_PROFILE_SCHEMA = obj({
+  id: Type.String({
+    pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
+    'x-hark-expect': 'lowercase letters, digits and dashes (the file name; HELLO.board_model)',
+  }),
+  name: Type.String(),
+  description: Type.String(),
+  mcu: Type.String(),
+  usb: Type.Array(USB_ID),
+  serial: SERIAL,
+  audio: obj({
+    mic: obj({ kind: oneOf(MIC_KINDS), part: Type.String(), pins: PIN_MAP }),
+    sampleRate: int(4000, 48000),
+    bits: int(8, 16, 'bits per sample before encoding (10 for the ATmega ADC)'),
+    codecs: Type.Array(oneOf(CODEC_NAMES), { minItems: 1, 'x-hark-expect': 'a list of at least one codec' }),
+    preferredCodec: oneOf(CODEC_NAMES, 'the codec the host asks for in HELLO_ACK when the board offers it'),
+    boardVad: Type.Boolean({
+      description: 'board-side energy VAD may end utterances (feature bit BOARD_VAD)',
+    }),
+  }),
+  leds: obj({ count: int(0, 255), kind: oneOf(LED_KINDS), part: Type.String(), pins: PIN_MAP }),
+  buttons: Type.Array(
+    obj({ id: int(0, 15), pin: int(0, 255), activeLow: Type.Boolean(), label: Type.String() }),
+  ),
+  speaker: obj({
+    kind: oneOf(SPEAKER_KINDS),
+    part: Type.String(),
+    pins: PIN_MAP,
     /** Only for kind 'pcm'. */
-    sampleRate?: number;
-    codecs?: CodecName[];
-    bufferBytes?: number;
-  };
+    sampleRate: Type.Optional(int(4000, 48000)),
+    codecs: Type.Optional(CODECS),
+    bufferBytes: Type.Optional(int(256, 1 << 24)),
+  }),
   /** Pins the host may drive through GPIO_* messages (the johnny-five IO plugin). */
-  gpio: { pin: number; caps: GpioCapName[]; label?: string }[];
-  /** Largest frame payload the board can receive (≤ 1024). */
-  maxRxPayload: number;
-}
+  gpio: Type.Array(
+    obj({ pin: int(0, 255), caps: Type.Array(oneOf(GPIO_CAPS)), label: Type.Optional(Type.String()) }),
+  ),
+  maxRxPayload: int(16, 1024, 'largest frame payload the board can receive'),
+});
 
-type Obj = Record<string, unknown>;
+/** A board profile, as validated. */
+export type BoardProfile = Static<typeof BOARD_PROFILE_SCHEMA>;
+export type PinMap = BoardProfile['leds']['pins'];
+export type UsbId = BoardProfile['usb'][number];
+export type SerialSettings = BoardProfile['serial'];
 
-/** Collects the path of the field being checked so every error names it. */
-class Checker {
-  constructor(private readonly file: string) {}
-  fail(path: string, what: string): never {
-    throw new HarkError('HARK_ERR_BOARD_PROFILE_INVALID', `board profile ${this.file}: ${path} ${what}`, {
-      details: { file: this.file, field: path },
-    });
+/** Rules that span several fields; returns [field, what is wrong] or undefined. */
+function crossFieldProblem(p: BoardProfile): [string, string] | undefined {
+  if (!p.audio.codecs.includes(p.audio.preferredCodec))
+    return ['audio.preferredCodec', `"${p.audio.preferredCodec}" is not in audio.codecs`];
+  if ((p.leds.kind === 'none') !== (p.leds.count === 0))
+    return ['leds.kind', 'must be "none" exactly when count is 0'];
+  for (const [i, b] of p.buttons.entries())
+    if (b.id !== i) return [`buttons[${i}].id`, `must be ${i} (ids are 0..n-1)`];
+  if (p.speaker.kind === 'pcm') {
+    for (const k of ['sampleRate', 'codecs', 'bufferBytes'] as const)
+      if (p.speaker[k] === undefined) return [`speaker.${k}`, 'is required for a pcm speaker'];
   }
-  obj(v: unknown, path: string): Obj {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'must be an object');
-    return v as Obj;
+  // A spare pin that is also the button, an LED, the mic or the speaker would let a command fight the
+  // board's own hardware (the Uno's talk button is pin 2).
+  const taken = new Map<number, string>();
+  for (const b of p.buttons) taken.set(b.pin, `button ${b.id} (${b.label})`);
+  for (const [what, pins] of [
+    ['LED', p.leds.pins],
+    ['microphone', p.audio.mic.pins],
+    ['speaker', p.speaker.pins],
+  ] as const)
+    for (const [name, pin] of Object.entries(pins))
+      if (!taken.has(pin)) taken.set(pin, `${what} pin ${name}`);
+  for (const [i, g] of p.gpio.entries()) {
+    const owner = taken.get(g.pin);
+    if (owner) return [`gpio[${i}].pin`, `${g.pin} is the board's ${owner}, not a spare pin`];
   }
-  str(o: Obj, key: string, path: string, pattern?: RegExp): string {
-    const v = o[key];
-    if (typeof v !== 'string') this.fail(`${path}${key}`, 'must be a string');
-    if (pattern && !pattern.test(v)) this.fail(`${path}${key}`, `must match ${pattern} (got "${v}")`);
-    return v;
-  }
-  int(o: Obj, key: string, path: string, min: number, max: number): number {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.fail(`${path}${key}`, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
-    }
-    return v;
-  }
-  bool(o: Obj, key: string, path: string): boolean {
-    if (typeof o[key] !== 'boolean') this.fail(`${path}${key}`, 'must be true or false');
-    return o[key] as boolean;
-  }
-  oneOf<T extends string>(o: Obj, key: string, path: string, allowed: readonly T[]): T {
-    const v = o[key];
-    if (typeof v !== 'string' || !allowed.includes(v as T)) {
-      this.fail(`${path}${key}`, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`);
-    }
-    return v as T;
-  }
-  arr(o: Obj, key: string, path: string): unknown[] {
-    if (!Array.isArray(o[key])) this.fail(`${path}${key}`, 'must be an array');
-    return o[key] as unknown[];
-  }
-  pins(o: Obj, key: string, path: string): PinMap {
-    const m = this.obj(o[key], `${path}${key}`);
-    for (const name of Object.keys(m)) this.int(m, name, `${path}${key}.`, 0, 255);
-    return m as PinMap;
-  }
+  return undefined;
 }
 
 /** Validates parsed JSON as a board profile. `file` names the profile in errors. */
 export function validateProfile(json: unknown, file: string): BoardProfile {
-  const c = new Checker(file);
-  const p = c.obj(json, '(top level)');
-  c.str(p, 'id', '', /^[a-z0-9][a-z0-9-]{0,31}$/);
-  c.str(p, 'name', '');
-  c.str(p, 'description', '');
-  c.str(p, 'mcu', '');
-  c.arr(p, 'usb', '').forEach((u, i) => {
-    const o = c.obj(u, `usb[${i}]`);
-    c.str(o, 'vendorId', `usb[${i}].`, /^[0-9a-fA-F]{4}$/);
-    c.str(o, 'productId', `usb[${i}].`, /^[0-9a-fA-F]{4}$/);
-    c.str(o, 'bridge', `usb[${i}].`);
-  });
-  const s = c.obj(p['serial'], 'serial');
-  c.int(s, 'baudRate', 'serial.', 300, 12_000_000);
-  c.bool(s, 'resetOnOpen', 'serial.');
-  c.bool(s, 'hupcl', 'serial.');
-  c.int(s, 'bootDelayMs', 'serial.', 0, 10_000);
-  c.str(s, 'notes', 'serial.');
-  const a = c.obj(p['audio'], 'audio');
-  const mic = c.obj(a['mic'], 'audio.mic');
-  c.oneOf(mic, 'kind', 'audio.mic.', MIC_KINDS);
-  c.str(mic, 'part', 'audio.mic.');
-  c.pins(mic, 'pins', 'audio.mic.');
-  c.int(a, 'sampleRate', 'audio.', 4000, 48000);
-  c.int(a, 'bits', 'audio.', 8, 16);
-  const codecs = c.arr(a, 'codecs', 'audio.');
-  if (codecs.length === 0) c.fail('audio.codecs', 'must name at least one codec');
-  for (let i = 0; i < codecs.length; i++)
-    c.oneOf(codecs as unknown as Obj, String(i), 'audio.codecs.', CODEC_NAMES);
-  const pref = c.oneOf(a, 'preferredCodec', 'audio.', CODEC_NAMES);
-  if (!codecs.includes(pref)) c.fail('audio.preferredCodec', `"${pref}" is not in audio.codecs`);
-  c.bool(a, 'boardVad', 'audio.');
-  const l = c.obj(p['leds'], 'leds');
-  c.int(l, 'count', 'leds.', 0, 255);
-  const ledKind = c.oneOf(l, 'kind', 'leds.', LED_KINDS);
-  if ((ledKind === 'none') !== (l['count'] === 0))
-    c.fail('leds.kind', 'must be "none" exactly when count is 0');
-  c.str(l, 'part', 'leds.');
-  c.pins(l, 'pins', 'leds.');
-  c.arr(p, 'buttons', '').forEach((b, i) => {
-    const o = c.obj(b, `buttons[${i}]`);
-    if (c.int(o, 'id', `buttons[${i}].`, 0, 15) !== i)
-      c.fail(`buttons[${i}].id`, `must be ${i} (ids are 0..n-1)`);
-    c.int(o, 'pin', `buttons[${i}].`, 0, 255);
-    c.bool(o, 'activeLow', `buttons[${i}].`);
-    c.str(o, 'label', `buttons[${i}].`);
-  });
-  const sp = c.obj(p['speaker'], 'speaker');
-  const spKind = c.oneOf(sp, 'kind', 'speaker.', SPEAKER_KINDS);
-  c.str(sp, 'part', 'speaker.');
-  c.pins(sp, 'pins', 'speaker.');
-  if (spKind === 'pcm') {
-    c.int(sp, 'sampleRate', 'speaker.', 4000, 48000);
-    const sc = c.arr(sp, 'codecs', 'speaker.');
-    for (let i = 0; i < sc.length; i++)
-      c.oneOf(sc as unknown as Obj, String(i), 'speaker.codecs.', CODEC_NAMES);
-    c.int(sp, 'bufferBytes', 'speaker.', 256, 1 << 24);
-  }
-  c.arr(p, 'gpio', '').forEach((g, i) => {
-    const o = c.obj(g, `gpio[${i}]`);
-    c.int(o, 'pin', `gpio[${i}].`, 0, 255);
-    const caps = c.arr(o, 'caps', `gpio[${i}].`);
-    for (let j = 0; j < caps.length; j++)
-      c.oneOf(caps as unknown as Obj, String(j), `gpio[${i}].caps.`, GPIO_CAPS);
-    if (o['label'] !== undefined) c.str(o, 'label', `gpio[${i}].`);
-  });
-  c.int(p, 'maxRxPayload', '', 16, 1024);
-  return p as unknown as BoardProfile;
+  const fail = (field: string, what: string): never => {
+    throw new HarkError('HARK_ERR_BOARD_PROFILE_INVALID', `board profile ${file}: ${field} ${what}`, {
+      details: { file, field },
+    });
+  };
+  const problem = firstProblem(BOARD_PROFILE_SCHEMA, json);
+  if (problem) fail(problem.field, problem.text);
+  const cross = crossFieldProblem(json as BoardProfile);
+  if (cross) fail(...cross);
+  return json as BoardProfile;
 }
