@@ -1,15 +1,19 @@
 /**
- * hark's public API for command packs and embedding:
+ * hark's public API (package `hark-voice`) for command packs and programs that embed the host:
  *
  * ```ts
- * import { command, io } from 'hark';           // (from a checkout: '<repo>/dist/host/index.js')
+ * import { command, io, loadJohnnyFive } from 'hark-voice';
  * export default [
  *   command('turn the fan $state:OnOff', async ({ state }, ctx) => {
+ *     const five = loadJohnnyFive();
  *     const board = new five.Board({ io: io(ctx.boardId), repl: false, debug: false, sigint: false });
  *     ...
  *   }),
  * ];
  * ```
+ *
+ * Custom parameter types are typed by augmenting `ParamValueTypes` of this module:
+ * `declare module 'hark-voice' { interface ParamValueTypes { Room: string } }`.
  */
 
 import { HarkError } from '../base/errors.js';
@@ -17,18 +21,49 @@ import { command } from './commands/index.js';
 import type { HarkIO } from './gpio/hark-io.js';
 import { HarkPipeline } from './pipeline.js';
 
-export { ExitCode, HarkError, isHarkError } from '../base/errors.js';
+export { ERRORS, type ErrorCodeName, ExitCode, HarkError, isHarkError } from '../base/errors.js';
 export {
+  type AnyCommand,
   type CommandContext,
+  type CommandDefinition,
   type CommandOptions,
   command,
   type DispatchedResponse,
   defineType,
+  type Handler,
+  type HandlerResult,
+  type LedSpec,
+  type LedState,
+  type ParamsOf,
+  type ParamValueTypes,
+  type PatternTypeSpec,
   type Response,
+  type ResponseStatus,
+  type Rgb as ColorValue,
+  type ToneStepSpec,
+  type TypeDefinition,
+  type ValuesTypeSpec,
 } from './commands/index.js';
-export { ConfigStore, defaultConfig, type HarkConfig } from './config/index.js';
-export { HarkIO, MODES } from './gpio/hark-io.js';
-export { type FiveModule, loadJohnnyFive } from './gpio/johnny-five.js';
+export {
+  type ConfigReport,
+  type ConfigSource,
+  ConfigStore,
+  type ConfigStoreOptions,
+  defaultConfig,
+  type HarkConfig,
+  type HarkConfigFile,
+  type LedEffectConfig,
+  type Rgb,
+} from './config/index.js';
+export { HarkIO, type HarkIoOptions, type IoPin, MODES } from './gpio/hark-io.js';
+export {
+  type FiveBoard,
+  type FiveButton,
+  type FiveLed,
+  type FiveModule,
+  type FiveServo,
+  loadJohnnyFive,
+} from './gpio/johnny-five.js';
 export { HarkPipeline, type PipelineEvent, type PipelineOptions } from './pipeline.js';
 
 const ioCache = new Map<string, HarkIO>();

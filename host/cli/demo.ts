@@ -5,11 +5,11 @@
  * their parameters, and every LED, TONE, VOLUME and speech frame the board received. Nothing is
  * written to the user's config. Exit 0 when every step did what it should, 1 (with the reason) if not.
  */
-import { fileURLToPath } from 'node:url';
 import { ExitCode, isHarkError } from '../../base/errors.js';
 import type { PipelineEvent } from '../pipeline.js';
 import { parseCommandArgs } from './args.js';
 import { type BoardObservation, Harness, spoken } from './demo-harness.js';
+import { EXAMPLE_PACK } from './example-pack.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
 import { Shutdown } from './shutdown.js';
@@ -43,13 +43,13 @@ const spoke = (seen: BoardObservation[]) =>
 export const DEMO_STEPS: DemoStep[] = [
   {
     say: 'turn the light on',
-    command: 'turn (the)? (light|lights) $state:OnOff',
+    command: 'lights',
     params: { state: true },
     expect: { what: 'LED solid white', check: (s) => led(s, [255, 255, 255]) },
   },
   {
     say: 'set the light to red',
-    command: '(turn|make|set) (the)? (light|lights) (to)? $color:Color',
+    command: 'light colour',
     expect: { what: 'LED solid red', check: (s) => led(s, [255, 0, 0]) },
   },
   {
@@ -73,8 +73,6 @@ export const DEMO_STEPS: DemoStep[] = [
     expect: { what: 'VOLUME 80', check: (s) => s.some((o) => o.kind === 'volume' && o.detail.value === 80) },
   },
 ];
-
-const DEMO_COMMANDS = fileURLToPath(new URL('../commands/examples/demo-commands.js', import.meta.url));
 
 const hexOf = (d: Record<string, unknown>) =>
   `#${[d.r, d.g, d.b].map((v) => Number(v).toString(16).padStart(2, '0')).join('')}`;
@@ -116,7 +114,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   try {
     out.progress('loading the speech recogniser...');
     harness = await Harness.start({
-      commandModules: [DEMO_COMMANDS],
+      commandModules: [EXAMPLE_PACK],
       // The demo speaks push-to-talk, whatever HARK_LISTEN_MODE says.
       config: { listenMode: 'button', earcons: true, followUpMs: 8000 },
       onProgress: (p) => out.progress(p.message),

@@ -4,16 +4,13 @@
  * commands and responses (JSON lines with --json). Closes ports and workers cleanly on the way out.
  */
 
-import { fileURLToPath } from 'node:url';
 import { ExitCode, HarkError, isHarkError } from '../../base/errors.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
 import { listPorts } from '../link/index.js';
 import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 
-/** The bundled example command pack, run when no commands are configured (the CLI is the application, so it may name the examples). */
-const EXAMPLE_COMMANDS = fileURLToPath(new URL('../../../examples/commands/index.mjs', import.meta.url));
-
 import { configDirOf, parseCommandArgs } from './args.js';
+import { EXAMPLE_PACK } from './example-pack.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
 import { Shutdown } from './shutdown.js';
@@ -79,7 +76,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   const explicitBaud = report.sources['baudRate'] !== 'default';
   if (values.wake) config.listenMode = 'wake';
   const commandModules = asList(values.commands as never);
-  const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_COMMANDS];
+  const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_PACK];
 
   let ports = asList(values.port as never);
   if (ports.length === 0 && config.port) ports = [config.port];

@@ -10,7 +10,7 @@ import type { BuiltinValueTypes } from './types/builtin-types.js';
 
 /**
  * Value types of parameter types by name. Augment it for your own types:
- * `declare module 'hark/commands' { interface ParamValueTypes { Room: string } }`.
+ * `declare module 'hark-voice' { interface ParamValueTypes { Room: string } }` (exported from the package's entry point).
  */
 export interface ParamValueTypes extends BuiltinValueTypes {}
 

@@ -1,9 +1,9 @@
 /** Contexts: follow-ups valid only after the response that opened them, per board, with a timeout. */
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
+import demo from '../../examples/typescript-starter/src/index.js';
 import { command } from './command.js';
 import { Dispatcher } from './dispatcher.js';
-import demo from './examples/demo-commands.js';
 import { CommandRegistry } from './registry.js';
 
 const MIN = 60_000;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import demo from '../../examples/typescript-starter/src/index.js';
 import type { GrammarNode, GrammarSpec } from '../grammar/spec.js';
 import { command } from './command.js';
-import demo from './examples/demo-commands.js';
 import { exportGrammar } from './grammar-export.js';
 import { CommandRegistry } from './registry.js';
 import { defineType } from './types/define-type.js';

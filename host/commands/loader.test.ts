@@ -7,14 +7,14 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isHarkError } from '../../base/errors.js';
 import { Dispatcher } from './dispatcher.js';
-import { loadCommandsDir } from './loader.js';
+import { loadCommandModule, loadCommandsDir } from './loader.js';
 import { CommandRegistry } from './registry.js';
 
-const examplesDir = fileURLToPath(new URL('./examples/', import.meta.url));
+const examplePack = fileURLToPath(new URL('../../examples/typescript-starter/src/index.js', import.meta.url));
 
-test('the demo pack loads from its directory and answers', async () => {
+test('the example pack loads from its module and answers', async () => {
   const registry = new CommandRegistry();
-  const n = await loadCommandsDir(registry, examplesDir);
+  const n = await loadCommandModule(registry, examplePack);
   assert.equal(n, registry.commands.length);
   assert.ok(registry.get('count primes')?.def.options.blocking);
   const d = new Dispatcher({ registry, pool: { maxThreads: 1 } });

@@ -142,7 +142,7 @@ test('the checker itself catches each kind of forbidden edge', () => {
     ['boards/emulator/emulated-board.ts', 'host/link/board-link.ts', /boards\/ never imports host\//],
     ['base/errors.ts', 'host/link/index.ts', /base\/ is the shared leaf/],
     ['host/responses/speech.ts', 'host/sessions/board-session.ts', /host\/responses may import only/],
-    ['host/pipeline.ts', 'examples/commands/index.mjs', /must not reach into examples/],
+    ['host/pipeline.ts', 'examples/typescript-starter/src/index.ts', /must not reach into examples/],
     ['host/link/board-link.ts', 'test/mocks/mock-port.ts', /must not reach into test/],
     ['host/newthing/x.ts', 'base/errors.ts', /not in LAYERS/],
   ];

@@ -5,8 +5,9 @@
  * streams in real time, like a microphone. Also reported: the session's own acknowledgement (the
  * "thinking" LED), which needs no recognition at all.
  */
+
+import demo from '../../examples/typescript-starter/src/index.js';
 import { Harness } from '../../host/cli/demo-harness.js';
-import demo from '../../host/commands/examples/demo-commands.js';
 import type { BenchOptions } from './run.js';
 import { percentile, round } from './stats.js';
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { PinState } from '../../boards/emulator/gpio-sim.js';
 import { getProfile } from '../../boards/profiles/profile-loader.js';
 import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
+import { lightPin } from '../../examples/typescript-starter/src/lights.js';
 import { Harness } from '../../host/cli/demo-harness.js';
 import { loadJohnnyFive } from '../../host/gpio/johnny-five.js';
 import { io } from '../../host/index.js';
@@ -22,7 +23,7 @@ const profile: BoardProfile = {
     { pin: 13, caps: ['input', 'output', 'pwm'] },
   ],
 };
-const EXAMPLES = fileURLToPath(new URL('../../../examples/commands/index.mjs', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../examples/typescript-starter/src/index.js', import.meta.url));
 
 /** Fails instead of hanging when the board never reaches the state. */
 function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
@@ -108,8 +109,14 @@ test('the example pack turns a light on with johnny-five when spoken to', async 
   await h.idleAfter(boardId, e0);
   const fired = h.events.slice(e0).find((e) => e.event === 'command');
   assert.equal(fired && 'command' in fired ? fired.command : undefined, 'lights');
-  await h.waitFor('pin 2 high', () => (emulated.gpio.pins.get(2)!.value === 1 ? true : undefined), 5000);
-  assert.equal(emulated.gpio.pins.get(2)!.mode, 1, 'pin 2 is an output');
+  const pin = lightPin(io(boardId));
+  assert.equal(pin, 2, "the first output among the profile's spare pins");
+  await h.waitFor(
+    `pin ${pin} high`,
+    () => (emulated.gpio.pins.get(pin!)!.value === 1 ? true : undefined),
+    5000,
+  );
+  assert.equal(emulated.gpio.pins.get(pin!)!.mode, 1, `pin ${pin} is an output`);
 });
 
 test('after an unplug and replug the plugin restores its pins and speech works again', async () => {

@@ -11,7 +11,7 @@ import { spoken } from '../../host/cli/demo-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const DEMO_COMMANDS = fileURLToPath(
-  new URL('../../host/commands/examples/demo-commands.js', import.meta.url),
+  new URL('../../examples/typescript-starter/src/index.js', import.meta.url),
 );
 
 test('hark run --json serves a board, prints the command, exits 0 on SIGTERM', async () => {
