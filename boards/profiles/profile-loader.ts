@@ -6,14 +6,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarkError } from '../../base/errors.js';
-import { type AudioCodecId, Feature, type Hello, LedKind, SpeakerKind } from '../../protocol/ts/messages.js';
 import {
-  type BoardProfile,
-  CODEC_NAMES,
-  type CodecName,
-  GPIO_CAPS,
-  validateProfile,
-} from './profile-schema.js';
+  AudioCodecNames,
+  codecBit,
+  Feature,
+  GpioCapNames,
+  type Hello,
+  LedKindNames,
+  PROTOCOL_MAJOR,
+  PROTOCOL_MINOR,
+  SpeakerKindNames,
+} from '../../protocol/ts/messages.js';
+import { type BoardProfile, type CodecName, validateProfile } from './profile-schema.js';
 
 /** `boards/profiles/` in the repository (resolved from dist/boards/ at run time). */
 export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../../boards/profiles/', import.meta.url));
@@ -84,10 +88,8 @@ export function matchUsb(
   );
 }
 
-/** Wire codec id of a profile codec name (SPEC §7). */
-const codecId = (name: CodecName): AudioCodecId => CODEC_NAMES.indexOf(name) as AudioCodecId;
 const codecMask = (names: readonly CodecName[] = []): number =>
-  names.reduce((m, n) => m | (1 << codecId(n)), 0);
+  names.reduce((m, n) => m | codecBit(AudioCodecNames.id(n)!), 0);
 
 /** The feature bits (SPEC §5) a board with this profile announces. */
 export function profileFeatures(p: BoardProfile): number {
@@ -100,21 +102,13 @@ export function profileFeatures(p: BoardProfile): number {
   return f;
 }
 
-const LED_KIND_ID = {
-  none: LedKind.NONE,
-  'gpio-mono': LedKind.GPIO_MONO,
-  'gpio-rgb': LedKind.GPIO_RGB,
-  'addressable-rgb': LedKind.ADDRESSABLE_RGB,
-};
-const SPEAKER_KIND_ID = { none: SpeakerKind.NONE, piezo: SpeakerKind.PIEZO, pcm: SpeakerKind.PCM };
-
 /** The HELLO a board built to this profile sends (firmware version and uid are the caller's). */
 export function helloForProfile(p: BoardProfile, firmwareVersion: string, boardUid: string): Hello {
   const pcm = p.speaker.kind === 'pcm';
   return {
     type: 'HELLO',
-    versionMajor: 1,
-    versionMinor: 0,
+    versionMajor: PROTOCOL_MAJOR,
+    versionMinor: PROTOCOL_MINOR,
     features: profileFeatures(p),
     boardModel: p.id,
     firmwareVersion,
@@ -125,15 +119,16 @@ export function helloForProfile(p: BoardProfile, firmwareVersion: string, boardU
     micChannels: 1,
     buttons: p.buttons.length,
     ledCount: p.leds.count,
-    ledKind: LED_KIND_ID[p.leds.kind],
-    speakerKind: SPEAKER_KIND_ID[p.speaker.kind],
+    ledKind: LedKindNames.id(p.leds.kind)!,
+    speakerKind: SpeakerKindNames.id(p.speaker.kind)!,
     speakerSampleRate: pcm ? (p.speaker.sampleRate ?? 0) : 0,
     speakerCodecs: pcm ? codecMask(p.speaker.codecs) : 0,
     speakerBufferBytes: pcm ? (p.speaker.bufferBytes ?? 0) : 0,
     maxRxPayload: p.maxRxPayload,
     gpio: p.gpio.map((g) => ({
       pin: g.pin,
-      caps: g.caps.reduce((m, c) => m | (1 << GPIO_CAPS.indexOf(c)), 0),
+      caps: GpioCapNames.mask(g.caps),
     })),
+    rxWindowBytes: p.rxWindowBytes ?? 0,
   };
 }

@@ -8,16 +8,25 @@
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { HarkError } from '../../base/errors.js';
 import { firstProblem } from '../../base/schema-problems.js';
+import {
+  type AudioCodecName,
+  AudioCodecNames,
+  type GpioCapName,
+  GpioCapNames,
+  LedKindNames,
+  SpeakerKindNames,
+} from '../../protocol/ts/messages.js';
 
-export const CODEC_NAMES = ['pcm16', 'ulaw', 'ima-adpcm'] as const;
-/** Codec names in profiles; the index is the wire id (SPEC §7). */
-export type CodecName = (typeof CODEC_NAMES)[number];
-export const LED_KINDS = ['none', 'gpio-mono', 'gpio-rgb', 'addressable-rgb'] as const;
-export const SPEAKER_KINDS = ['none', 'piezo', 'pcm'] as const;
+/** Codec names in profiles: the protocol's (SPEC §7); the index is the wire id. */
+export const CODEC_NAMES = AudioCodecNames.all;
+export type CodecName = AudioCodecName;
+/** HELLO.led_kind and speaker_kind names (SPEC §4.1); the index is the wire id. */
+export const LED_KINDS = LedKindNames.all;
+export const SPEAKER_KINDS = SpeakerKindNames.all;
 export const MIC_KINDS = ['i2s', 'pdm', 'analog', 'emulated'] as const;
-/** Pin capabilities; the index is the bit in HELLO gpio caps (SPEC §4.1). */
-export const GPIO_CAPS = ['input', 'output', 'analog', 'pwm', 'servo'] as const;
-export type GpioCapName = (typeof GPIO_CAPS)[number];
+/** Pin capabilities; the index is the bit number in HELLO gpio caps (SPEC §4.1). */
+export const GPIO_CAPS = GpioCapNames.all;
+export type { GpioCapName };
 
 type Literals<T extends readonly string[]> = {
   -readonly [K in keyof T]: TLiteral<T[K]>;
@@ -96,6 +105,13 @@ export const BOARD_PROFILE_SCHEMA = obj({
     obj({ pin: int(0, 255), caps: Type.Array(oneOf(GPIO_CAPS)), label: Type.Optional(Type.String()) }),
   ),
   maxRxPayload: int(16, 1024, 'largest frame payload the board can receive'),
+  rxWindowBytes: Type.Optional(
+    int(
+      0,
+      65535,
+      'HELLO.rx_window_bytes (SPEC 1.1 §1.4): the serial receive buffer, the most unprocessed bytes the host may have in flight (64 on the Uno); absent or 0 = no limit beyond maxRxPayload. The emulator models a board with a window as the Uno: a receive ring of this size filled at line rate, drained by a loop that stops while it transmits',
+    ),
+  ),
 });
 
 /** A board profile, as validated. */

@@ -30,6 +30,9 @@
 #ifndef HARK_RX_MAX_PAYLOAD
 #define HARK_RX_MAX_PAYLOAD 64 /**< HELLO.max_rx_payload */
 #endif
+#ifndef HARK_RX_WINDOW_BYTES
+#define HARK_RX_WINDOW_BYTES 0 /**< HELLO.rx_window_bytes (SPEC 1.1): the serial receive buffer; 0 = no limit */
+#endif
 #ifndef HARK_HELLO_STRINGS_MAX_BYTES
 #define HARK_HELLO_STRINGS_MAX_BYTES 80 /**< board_model + firmware_version + board_uid (SPEC limits: 32+16+32) */
 #endif

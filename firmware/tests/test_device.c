@@ -70,7 +70,7 @@ static void boot(void) {
 static void ack(uint8_t codec, uint8_t flags) {
   hark_msg_t m;
   m.type = HARK_MSG_HELLO_ACK;
-  m.u.hello_ack = (hark_hello_ack_t){1, 0, 0x1FF, codec, 16000, 20, 1000, flags};
+  m.u.hello_ack = (hark_hello_ack_t){1, 0, 0x1FF, codec, 16000, 20, 1000, flags, 0};
   host_send(&m);
   run_ms(5);
 }

@@ -86,7 +86,7 @@ test('HELLO with another major version → ERROR VERSION_MISMATCH written, open 
   const started = link.start();
   await until(() => mockPorts.has('/dev/mock-v9'), 'open');
   board.send({ ...helloForProfile(getProfile('emulated'), '9.0', 'v9'), versionMajor: 9 });
-  await assert.rejects(started, /board speaks 9\.0, host speaks 1\.0/);
+  await assert.rejects(started, /board speaks 9\.1, host speaks 1\.1/);
   assert.ok(board.received().some((m) => m.type === 'ERROR' && m.code === 1));
   assert.match(states.at(-1)!, /^failed:/);
   await link.close();

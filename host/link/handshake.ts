@@ -32,6 +32,9 @@ export function ackFor(
     chunkMs: opts.chunkMs,
     heartbeatMs: opts.heartbeatMs,
     flags: 0,
+    // SPEC 1.1 §2.3: 0 = no session, which a 1.1 board treats like a 1.0 host (every HELLO_ACK in READY
+    // is a reconnect). The link draws a random non-zero session per handshake (link helper's change).
+    hostSession: 0,
   };
 }
 

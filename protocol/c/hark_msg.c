@@ -1,14 +1,14 @@
 /*
  * hark_msg.c — see hark_msg.h.
  *
- * Each message layout is written once, in codec(): the same field calls encode or decode depending on
- * the io_t mode, so the two directions cannot disagree. Checks that hold both ways (codec ids, string
+ * Each message layout is described once, in protocol/ts/message-layout.ts; hark_layout.h (generated from
+ * it) gives codec() one field list per message, and the same field calls encode or decode depending on
+ * the io_t mode, so the two directions (and the two codecs) cannot disagree. Checks that hold both ways (codec ids, string
  * limits, list counts) fail with HARK_ERR_RANGE when encoding and HARK_ERR_BAD_PAYLOAD when decoding;
  * enum bounds are checked only when encoding (forward compatibility, SPEC §2).
  */
 #include "hark_msg.h"
 
-#define CODEC_MAX HARK_CODEC_IMA_ADPCM
 #define ANY8 0xFFU
 #define ANY16 0xFFFFU
 
@@ -122,164 +122,75 @@ static void io_rest(io_t *io, hark_bytes_t *s)
     }
 }
 
-static void io_hello(io_t *io, hark_hello_t *m)
+/* A u8 count in [min, max] both ways, then count {pin, caps} pairs (caps within HARK_GPIO_CAP_*). */
+static void io_gpio(io_t *io, uint8_t *count, const uint8_t **pins, uint8_t max)
 {
     uint8_t i;
-    io_u8(io, &m->version_major, ANY8);
-    io_u8(io, &m->version_minor, ANY8);
-    io_u32(io, &m->features);
-    io_str8(io, &m->board_model, HARK_MAX_BOARD_MODEL_BYTES);
-    io_str8(io, &m->firmware_version, HARK_MAX_FIRMWARE_VERSION_BYTES);
-    io_str8(io, &m->board_uid, HARK_MAX_BOARD_UID_BYTES);
-    io_u32(io, &m->mic_sample_rate);
-    io_u8(io, &m->mic_bits, ANY8);
-    io_u8(io, &m->mic_codecs, 0x07);
-    io_u8(io, &m->mic_channels, ANY8);
-    io_u8(io, &m->buttons, ANY8);
-    io_u8(io, &m->led_count, ANY8);
-    io_u8(io, &m->led_kind, HARK_LED_KIND_ADDRESSABLE_RGB);
-    io_u8(io, &m->speaker_kind, HARK_SPEAKER_KIND_PCM);
-    io_u32(io, &m->speaker_sample_rate);
-    io_u8(io, &m->speaker_codecs, 0x07);
-    io_u32(io, &m->speaker_buffer_bytes);
-    io_u16(io, &m->max_rx_payload, HARK_MAX_PAYLOAD_BYTES);
-    io_checked_u8(io, &m->gpio_count, 0, HARK_MAX_HELLO_GPIO_PINS);
+    io_checked_u8(io, count, 0, max);
     if (io->enc && io->status == HARK_OK) {
-        for (i = 0; i < m->gpio_count; i++) {
-            if (m->gpio == NULL) fail(io, HARK_ERR_ARG);
-            else if (m->gpio[2 * i + 1] > 0x1F) fail(io, HARK_ERR_RANGE);
+        for (i = 0; i < *count; i++) {
+            if (*pins == NULL) fail(io, HARK_ERR_ARG);
+            else if ((*pins)[2 * i + 1] > HARK_GPIO_CAPS_ALL) fail(io, HARK_ERR_RANGE);
         }
     }
-    if (io->status == HARK_OK) io_raw(io, &m->gpio, (uint16_t)(2U * m->gpio_count));
+    if (io->status == HARK_OK) io_raw(io, pins, (uint16_t)(2U * *count));
 }
 
-static void io_tone(io_t *io, hark_tone_t *m)
+static void io_tones(io_t *io, uint8_t *count, hark_tone_step_t *steps, uint8_t max)
 {
     uint8_t i;
-    io_checked_u8(io, &m->count, 1, HARK_MAX_TONE_STEPS);
-    for (i = 0; io->status == HARK_OK && i < m->count; i++) {
-        io_u16(io, &m->steps[i].freq_hz, ANY16);
-        io_u16(io, &m->steps[i].duration_ms, ANY16);
-        io_u8(io, &m->steps[i].volume, HARK_MAX_PERCENT);
+    io_checked_u8(io, count, 1, max);
+    for (i = 0; io->status == HARK_OK && i < *count; i++) {
+        io_u16(io, &steps[i].freq_hz, ANY16);
+        io_u16(io, &steps[i].duration_ms, ANY16);
+        io_u8(io, &steps[i].volume, HARK_MAX_PERCENT);
     }
 }
 
+/* A field a later minor version appended is absent when an older sender's payload ends before it. */
+static int absent(const io_t *io)
+{
+    return !io->enc && io->status == HARK_OK && io->pos == io->cap;
+}
+
+/* One field of a HARK_LAYOUT_<NAME> list (hark_layout.h). An appended field (since > 0) that an older
+   sender left out reads as 0 (only integers are ever appended); for the others the `since` test folds
+   away at compile time. */
+#define IO_FIELD(KIND, p, name, max, since) \
+    if ((since) == 0 || !absent(io)) {       \
+        IO_##KIND(p, name, max);             \
+    } else {                                 \
+        ZERO_##KIND(p, name);                \
+    }
+#define ZERO_U8(p, name) (p)->name = 0
+#define ZERO_U16(p, name) (p)->name = 0
+#define ZERO_U32(p, name) (p)->name = 0
+#define ZERO_CODEC(p, name) (p)->name = 0
+#define ZERO_STR8(p, name) (void)0
+#define ZERO_TEXT(p, name) (void)0
+#define ZERO_BYTES(p, name) (void)0
+#define ZERO_GPIO(p, name) (void)0
+#define ZERO_TONES(p, name) (void)0
+#define IO_U8(p, name, max) io_u8(io, &(p)->name, (uint8_t)(max))
+#define IO_U16(p, name, max) io_u16(io, &(p)->name, (uint16_t)(max))
+#define IO_U32(p, name, max) io_u32(io, &(p)->name)
+#define IO_CODEC(p, name, max) io_checked_u8(io, &(p)->name, 0, (uint8_t)(max))
+#define IO_STR8(p, name, max) io_str8(io, &(p)->name, (uint8_t)(max))
+#define IO_TEXT(p, name, max) io_rest(io, &(p)->name)
+#define IO_BYTES(p, name, max) io_rest(io, &(p)->name)
+#define IO_GPIO(p, name, max) io_gpio(io, &(p)->name##_count, &(p)->name, (uint8_t)(max))
+#define IO_TONES(p, name, max) io_tones(io, &(p)->count, (p)->name, (uint8_t)(max))
+
+#define IO_CASE(NAME, member, type)              \
+    case HARK_MSG_##NAME:                        \
+        HARK_LAYOUT_##NAME(IO_FIELD, &m->u.member) \
+        break;
+
+/* Every message's fields, encoded or decoded in wire order (the lists come from hark_layout.h). */
 static void codec(io_t *io, hark_msg_t *m)
 {
     switch (m->type) {
-    case HARK_MSG_HELLO:
-        io_hello(io, &m->u.hello);
-        break;
-    case HARK_MSG_HELLO_ACK:
-        io_u8(io, &m->u.hello_ack.version_major, ANY8);
-        io_u8(io, &m->u.hello_ack.version_minor, ANY8);
-        io_u32(io, &m->u.hello_ack.features);
-        io_checked_u8(io, &m->u.hello_ack.audio_codec, 0, CODEC_MAX);
-        io_u32(io, &m->u.hello_ack.audio_sample_rate);
-        io_u8(io, &m->u.hello_ack.chunk_ms, ANY8);
-        io_u16(io, &m->u.hello_ack.heartbeat_ms, ANY16);
-        io_u8(io, &m->u.hello_ack.flags, 0x01);
-        break;
-    case HARK_MSG_PING:
-        io_u32(io, &m->u.ping.token);
-        break;
-    case HARK_MSG_PONG:
-        io_u32(io, &m->u.pong.token);
-        io_u32(io, &m->u.pong.uptime_ms);
-        io_u16(io, &m->u.pong.rx_frames_bad, ANY16);
-        io_u16(io, &m->u.pong.audio_overflows, ANY16);
-        break;
-    case HARK_MSG_LOG:
-        io_u8(io, &m->u.log.level, HARK_LOG_ERROR);
-        io_rest(io, &m->u.log.text);
-        break;
-    case HARK_MSG_ERROR:
-        io_u16(io, &m->u.error.code, ANY16);
-        io_rest(io, &m->u.error.message);
-        break;
-    case HARK_MSG_AUDIO_START:
-        io_u8(io, &m->u.audio_start.stream, ANY8);
-        io_checked_u8(io, &m->u.audio_start.codec, 0, CODEC_MAX);
-        io_u32(io, &m->u.audio_start.sample_rate);
-        io_u8(io, &m->u.audio_start.trigger, HARK_AUDIO_TRIGGER_CONTINUOUS);
-        break;
-    case HARK_MSG_AUDIO:
-        io_u8(io, &m->u.audio.stream, ANY8);
-        io_u16(io, &m->u.audio.chunk, ANY16);
-        io_rest(io, &m->u.audio.data);
-        break;
-    case HARK_MSG_AUDIO_END:
-        io_u8(io, &m->u.audio_end.stream, ANY8);
-        io_u8(io, &m->u.audio_end.reason, HARK_AUDIO_END_ERROR);
-        io_u16(io, &m->u.audio_end.chunks, ANY16);
-        io_u32(io, &m->u.audio_end.dropped_samples);
-        break;
-    case HARK_MSG_CAPTURE:
-        io_u8(io, &m->u.capture.action, HARK_CAPTURE_START);
-        io_u8(io, &m->u.capture.mode, HARK_CAPTURE_MODE_CONTINUOUS);
-        io_u16(io, &m->u.capture.max_ms, ANY16);
-        break;
-    case HARK_MSG_BUTTON:
-        io_u8(io, &m->u.button.button, ANY8);
-        io_u8(io, &m->u.button.event, HARK_BUTTON_LONG);
-        break;
-    case HARK_MSG_LED:
-        io_u8(io, &m->u.led.index, ANY8);
-        io_u8(io, &m->u.led.effect, HARK_LED_EFFECT_SPIN);
-        io_u8(io, &m->u.led.r, ANY8);
-        io_u8(io, &m->u.led.g, ANY8);
-        io_u8(io, &m->u.led.b, ANY8);
-        io_u16(io, &m->u.led.period_ms, ANY16);
-        io_u16(io, &m->u.led.duration_ms, ANY16);
-        break;
-    case HARK_MSG_TONE:
-        io_tone(io, &m->u.tone);
-        break;
-    case HARK_MSG_VOLUME:
-        io_u8(io, &m->u.volume.level, HARK_MAX_PERCENT);
-        break;
-    case HARK_MSG_SPEAKER_START:
-        io_u8(io, &m->u.speaker_start.stream, ANY8);
-        io_checked_u8(io, &m->u.speaker_start.codec, 0, CODEC_MAX);
-        io_u32(io, &m->u.speaker_start.sample_rate);
-        break;
-    case HARK_MSG_SPEAKER_DATA:
-        io_u8(io, &m->u.speaker_data.stream, ANY8);
-        io_rest(io, &m->u.speaker_data.data);
-        break;
-    case HARK_MSG_SPEAKER_END:
-        io_u8(io, &m->u.speaker_end.stream, ANY8);
-        break;
-    case HARK_MSG_SPEAKER_STOP:
-        io_u8(io, &m->u.speaker_stop.stream, ANY8);
-        break;
-    case HARK_MSG_SPEAKER_CREDIT:
-        io_u8(io, &m->u.speaker_credit.stream, ANY8);
-        io_u32(io, &m->u.speaker_credit.credit_bytes);
-        io_u32(io, &m->u.speaker_credit.buffered_bytes);
-        io_u8(io, &m->u.speaker_credit.state, HARK_SPEAKER_STATE_STOPPED);
-        io_u16(io, &m->u.speaker_credit.underruns, ANY16);
-        break;
-    case HARK_MSG_GPIO_MODE:
-        io_u8(io, &m->u.gpio_mode.pin, ANY8);
-        io_u8(io, &m->u.gpio_mode.mode, HARK_GPIO_MODE_INPUT_PULLUP);
-        break;
-    case HARK_MSG_GPIO_WRITE:
-        io_u8(io, &m->u.gpio_write.pin, ANY8);
-        io_u16(io, &m->u.gpio_write.value, ANY16);
-        break;
-    case HARK_MSG_GPIO_READ:
-        io_u8(io, &m->u.gpio_read.pin, ANY8);
-        break;
-    case HARK_MSG_GPIO_REPORT:
-        io_u8(io, &m->u.gpio_report.pin, ANY8);
-        io_u8(io, &m->u.gpio_report.enable, 1);
-        io_u16(io, &m->u.gpio_report.interval_ms, ANY16);
-        break;
-    case HARK_MSG_GPIO_STATE:
-        io_u8(io, &m->u.gpio_state.pin, ANY8);
-        io_u16(io, &m->u.gpio_state.value, ANY16);
-        break;
+        HARK_MESSAGES(IO_CASE)
     default:
         fail(io, HARK_ERR_UNKNOWN_TYPE);
         break;

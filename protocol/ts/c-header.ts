@@ -4,16 +4,64 @@
  * committed header differs from what this renders.
  */
 import {
+  CODEC_MASK_ALL,
+  LAYOUTS,
   MAX_BOARD_MODEL_BYTES,
   MAX_BOARD_UID_BYTES,
   MAX_FIRMWARE_VERSION_BYTES,
   MAX_HELLO_GPIO_PINS,
   MAX_PERCENT,
+  maxHeadBytes,
   minPayloadBytes,
 } from './message-layout.js';
 import * as M from './messages.js';
 
 const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0').toUpperCase()}`;
+const featureFmt = (v: number) => `(1UL << ${Math.log2(v)})`;
+const bitFmt = (v: number) => `(1U << ${Math.log2(v)})`;
+
+/** One group of C constants generated from an id table of messages.ts. */
+export interface CNameGroup {
+  title: string;
+  prefix: string;
+  values: Readonly<Record<string, number>>;
+  fmt?: (v: number) => string;
+}
+
+/** Every id table with its C prefix, in header order (c-layout.ts uses the prefixes in comments). */
+export const C_NAME_GROUPS: readonly CNameGroup[] = [
+  { title: 'Message type ids (SPEC §3)', prefix: 'HARK_MSG_', values: M.MessageType, fmt: hex2 },
+  {
+    title: 'Feature bits of HELLO.features (SPEC §5)',
+    prefix: 'HARK_FEATURE_',
+    values: M.Feature,
+    fmt: featureFmt,
+  },
+  {
+    title: 'Audio codec ids (SPEC §7); bit (1 << id) in HELLO.mic_codecs / speaker_codecs',
+    prefix: 'HARK_CODEC_',
+    values: M.AudioCodec,
+  },
+  { title: 'LOG.level', prefix: 'HARK_LOG_', values: M.LogLevel },
+  { title: 'AUDIO_START.trigger', prefix: 'HARK_AUDIO_TRIGGER_', values: M.AudioTrigger },
+  { title: 'AUDIO_END.reason', prefix: 'HARK_AUDIO_END_', values: M.AudioEndReason },
+  { title: 'CAPTURE.action', prefix: 'HARK_CAPTURE_', values: M.CaptureAction },
+  { title: 'CAPTURE.mode', prefix: 'HARK_CAPTURE_MODE_', values: M.CaptureMode },
+  { title: 'BUTTON.event', prefix: 'HARK_BUTTON_', values: M.ButtonEvent },
+  { title: 'LED.effect', prefix: 'HARK_LED_EFFECT_', values: M.LedEffect },
+  { title: 'HELLO.led_kind', prefix: 'HARK_LED_KIND_', values: M.LedKind },
+  { title: 'HELLO.speaker_kind', prefix: 'HARK_SPEAKER_KIND_', values: M.SpeakerKind },
+  { title: 'SPEAKER_CREDIT.state', prefix: 'HARK_SPEAKER_STATE_', values: M.SpeakerState },
+  { title: 'GPIO_MODE.mode', prefix: 'HARK_GPIO_MODE_', values: M.GpioMode },
+  { title: 'HELLO.gpio[].caps bits', prefix: 'HARK_GPIO_CAP_', values: M.GpioCap, fmt: bitFmt },
+  {
+    title: 'HELLO_ACK.flags bits (SPEC §4.1)',
+    prefix: 'HARK_HELLO_ACK_FLAG_',
+    values: M.HelloAckFlag,
+    fmt: bitFmt,
+  },
+  { title: 'ERROR.code (SPEC §6)', prefix: 'HARK_ERROR_', values: M.ErrorCode },
+];
 
 function group(
   title: string,
@@ -27,11 +75,15 @@ function group(
 
 /** The full text of hark_protocol.h. */
 export function renderProtocolHeader(): string {
+  const names = Object.keys(M.MessageType) as M.MessageTypeName[];
   const minBytes: Record<string, number> = {};
-  for (const name of Object.keys(M.MessageType))
-    minBytes[`${name}_MIN_BYTES`] = minPayloadBytes(name as M.MessageTypeName);
-  const featureFmt = (v: number) => `(1UL << ${Math.log2(v)})`;
-  const bitFmt = (v: number) => `(1U << ${Math.log2(v)})`;
+  for (const name of names) minBytes[`${name}_MIN_BYTES`] = minPayloadBytes(name);
+  const minBytes10: Record<string, number> = {};
+  for (const name of names) {
+    if (LAYOUTS[name].some((f) => f.since)) minBytes10[`${name}_V1_0_MIN_BYTES`] = minPayloadBytes(name, 0);
+  }
+  const headMax = Math.max(...names.map(maxHeadBytes));
+  const groups = C_NAME_GROUPS.map((g) => group(g.title, g.prefix, g.values, g.fmt));
   return `/*
  * hark_protocol.h — constants of the hark wire protocol ${M.PROTOCOL_MAJOR}.${M.PROTOCOL_MINOR} (protocol/SPEC.md).
  *
@@ -39,7 +91,8 @@ export function renderProtocolHeader(): string {
  * Do not edit: change the TypeScript and run \`node dist/protocol/ts/vectors-generate.js\`.
  * protocol/ts/generated.test.ts fails when this file is stale.
  *
- * Version history: 1.0 — first release.
+ * Version history:
+${M.VERSION_HISTORY.map((l) => ` *   ${l}`).join('\n')}
  */
 #ifndef HARK_PROTOCOL_H
 #define HARK_PROTOCOL_H
@@ -52,25 +105,17 @@ ${group('Protocol version (SPEC §2)', 'HARK_PROTOCOL_', { MAJOR: M.PROTOCOL_MAJ
 #define HARK_MAX_COBS_FRAME_BYTES                ${M.MAX_COBS_FRAME_BYTES}U
 #define HARK_MAX_WIRE_FRAME_BYTES                ${M.MAX_WIRE_FRAME_BYTES}U
 
-${group('Message type ids (SPEC §3)', 'HARK_MSG_', M.MessageType, hex2)}
-${group('Smallest valid payload of each message type, in bytes', 'HARK_MSG_', minBytes)}
-${group('Feature bits of HELLO.features (SPEC §5)', 'HARK_FEATURE_', M.Feature, featureFmt)}
-${group('Audio codec ids (SPEC §7); bit (1 << id) in HELLO.mic_codecs / speaker_codecs', 'HARK_CODEC_', M.AudioCodec)}
-${group('LOG.level', 'HARK_LOG_', M.LogLevel)}
-${group('AUDIO_START.trigger', 'HARK_AUDIO_TRIGGER_', M.AudioTrigger)}
-${group('AUDIO_END.reason', 'HARK_AUDIO_END_', M.AudioEndReason)}
-${group('CAPTURE.action', 'HARK_CAPTURE_', M.CaptureAction)}
-${group('CAPTURE.mode', 'HARK_CAPTURE_MODE_', M.CaptureMode)}
-${group('BUTTON.event', 'HARK_BUTTON_', M.ButtonEvent)}
-${group('LED.effect', 'HARK_LED_EFFECT_', M.LedEffect)}
-#define HARK_LED_ALL                             ${hex2(M.LED_ALL)}
+${groups[0]}
+${group('Smallest payload of each message type this version sends, in bytes (empty strings and lists)', 'HARK_MSG_', minBytes)}
+${group('Smallest payload a 1.0 sender sends, for messages 1.1 appended fields to (a decoder accepts it)', 'HARK_MSG_', minBytes10)}
+/* Largest fixed part of any message (every field but a trailing text/data block, strings and lists
+   at their limits): scratch that hark_msg_write always accepts */
+#define HARK_MSG_HEAD_MAX_BYTES                  ${headMax}U
 
-${group('HELLO.led_kind', 'HARK_LED_KIND_', M.LedKind)}
-${group('HELLO.speaker_kind', 'HARK_SPEAKER_KIND_', M.SpeakerKind)}
-${group('SPEAKER_CREDIT.state', 'HARK_SPEAKER_STATE_', M.SpeakerState)}
-${group('GPIO_MODE.mode', 'HARK_GPIO_MODE_', M.GpioMode)}
-${group('HELLO.gpio[].caps bits', 'HARK_GPIO_CAP_', M.GpioCap, bitFmt)}
-${group('ERROR.code (SPEC §6)', 'HARK_ERROR_', M.ErrorCode)}
+${groups.slice(1).join('\n')}
+#define HARK_LED_ALL                             ${hex2(M.LED_ALL)}
+#define HARK_PING_TOKEN_HELLO                    ${M.PING_TOKEN_HELLO}U /* PING token that asks for HELLO (SPEC §4.2) */
+
 ${group('Limits (SPEC §4)', 'HARK_', {
   MAX_TONE_STEPS: M.MAX_TONE_STEPS,
   MAX_BOARD_MODEL_BYTES,
@@ -78,6 +123,8 @@ ${group('Limits (SPEC §4)', 'HARK_', {
   MAX_BOARD_UID_BYTES,
   MAX_HELLO_GPIO_PINS,
   MAX_PERCENT,
+  CODEC_MASK_ALL,
+  GPIO_CAPS_ALL: M.GpioCapNames.allBits,
 })}
 #endif /* HARK_PROTOCOL_H */
 `;

@@ -22,7 +22,7 @@ test('every message type has a layout and an example, and round-trips', () => {
 
 test('fixed layouts have the byte sizes SPEC §3-4 states', () => {
   const sizes: Partial<Record<MessageTypeName, number>> = {
-    HELLO_ACK: 15,
+    HELLO_ACK: 19, // 15 in 1.0, + host_session u32 in 1.1
     PING: 4,
     PONG: 12,
     AUDIO_START: 7,
@@ -43,12 +43,14 @@ test('fixed layouts have the byte sizes SPEC §3-4 states', () => {
     assert.equal(encodeMessage(EXAMPLES[name as MessageTypeName]).length, size, name);
     assert.equal(minPayloadBytes(name as MessageTypeName), size, name);
   }
+  assert.equal(minPayloadBytes('HELLO_ACK', 0), 15, 'a 1.0 HELLO_ACK');
+  assert.equal(minPayloadBytes('HELLO', 0) + 2, minPayloadBytes('HELLO'), 'HELLO + rx_window_bytes u16');
 });
 
 test('every truncation of every example payload is a bad_payload, never an exception', () => {
   for (const msg of ALL_EXAMPLES) {
     const payload = encodeMessage(msg);
-    const min = minPayloadBytes(msg.type);
+    const min = minPayloadBytes(msg.type, 0); // a 1.0-length payload is valid (appended fields read as 0)
     for (let n = 0; n < min; n++) {
       const r = decodeMessage(MessageType[msg.type], payload.subarray(0, n));
       assert.equal(r.ok, false, `${msg.type} cut to ${n} bytes decoded`);
@@ -163,4 +165,26 @@ test('MessageDecoder counts unknown types and bad payloads and keeps going', () 
   assert.equal(s.badPayload, 1);
   assert.equal(s.framesOk, 4);
   assert.equal(s.framesLost, 0);
+});
+
+test('MessageEncoder.encodeFrame returns the payload length and refuses one over the limit without using a seq', () => {
+  const enc = new MessageEncoder();
+  const led = EXAMPLES.LED;
+  const { frame, payloadBytes } = enc.encodeFrame(led);
+  assert.equal(payloadBytes, encodeMessage(led).length);
+  assert.equal(enc.nextSeq, 1);
+  const data = new Uint8Array(80);
+  const big: Message = { type: 'SPEAKER_DATA', stream: 1, data };
+  assert.throws(
+    () => enc.encodeFrame(big, 64),
+    (e: unknown) =>
+      e instanceof ProtocolError &&
+      e.code === 'HARK_ERR_PROTOCOL_ENCODE' &&
+      e.details?.['payloadBytes'] === 81 &&
+      e.details?.['maxPayloadBytes'] === 64 &&
+      /SPEAKER_DATA has a 81-byte payload; the receiver accepts at most 64/.test(e.message),
+  );
+  assert.equal(enc.nextSeq, 1, 'a refused frame does not advance seq');
+  assert.equal(enc.encodeFrame(big, 81).payloadBytes, 81, 'exactly at the limit is fine');
+  assert.ok(frame.length > payloadBytes && frame[frame.length - 1] === 0);
 });

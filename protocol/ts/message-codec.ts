@@ -6,11 +6,13 @@
 import { ProtocolError } from './errors.js';
 import { type FieldSpec, LAYOUTS } from './message-layout.js';
 import {
-  AudioCodec,
+  AudioCodecNames,
+  GpioCapNames,
   MAX_PAYLOAD_BYTES,
   type Message,
   MessageType,
   type MessageTypeName,
+  PROTOCOL_MINOR,
   type ToneStep,
 } from './messages.js';
 
@@ -31,7 +33,8 @@ export function messageTypeId(msg: Message): number {
 /** The message name of a type id, or undefined for an id this version does not know. */
 export const messageTypeName = (type: number): MessageTypeName | undefined => NAME_BY_ID[type & 0xff];
 
-const MAX_CODEC = AudioCodec.IMA_ADPCM;
+const MAX_CODEC = AudioCodecNames.max;
+const MAX_GPIO_CAPS = GpioCapNames.allBits;
 const utf8 = new TextDecoder('utf-8');
 const scratch = Buffer.allocUnsafe(MAX_PAYLOAD_BYTES);
 
@@ -115,7 +118,12 @@ export function encodePayloadInto(msg: Message, b: Buffer, offset: number): numb
         b[p++] = v.length;
         v.forEach((pin: { pin: unknown; caps: unknown }, i: number) => {
           b[p++] = intField(msg, { name: `${field.name}[${i}].pin`, kind: 'u8' }, pin?.pin, 8);
-          b[p++] = intField(msg, { name: `${field.name}[${i}].caps`, kind: 'u8', max: 0x1f }, pin?.caps, 8);
+          b[p++] = intField(
+            msg,
+            { name: `${field.name}[${i}].caps`, kind: 'u8', max: MAX_GPIO_CAPS },
+            pin?.caps,
+            8,
+          );
         });
         break;
       }
@@ -142,12 +150,22 @@ export function encodePayloadInto(msg: Message, b: Buffer, offset: number): numb
   return p;
 }
 
+export interface DecodeOptions {
+  /**
+   * Decode as a receiver of this minor version would: fields a later minor version appended are not
+   * read (they are trailing bytes to it) and come out as 0. Default: this version (PROTOCOL_MINOR).
+   * Tests use 0 to check what a 1.0 peer makes of a 1.1 payload.
+   */
+  minor?: number;
+}
+
 /**
  * Decodes a payload of message type `type`. Never throws. Extra bytes after the last known field are
- * ignored (SPEC §1.1: a newer minor version may append fields). `bytes` fields (AUDIO.data,
- * SPEAKER_DATA.data) are views into `payload`.
+ * ignored (SPEC §1.1: a newer minor version may append fields); a payload that ends exactly before a
+ * field a later minor version appended (`since`) decodes that field as 0 (a 1.0 sender, SPEC §2.3).
+ * `bytes` fields (AUDIO.data, SPEAKER_DATA.data) are views into `payload`.
  */
-export function decodeMessage(type: number, payload: Uint8Array): DecodeResult {
+export function decodeMessage(type: number, payload: Uint8Array, options: DecodeOptions = {}): DecodeResult {
   const name = NAME_BY_ID[type & 0xff];
   if (name === undefined || type !== (type & 0xff)) {
     return { ok: false, reason: 'unknown_type', detail: `unknown message type 0x${type.toString(16)}` };
@@ -160,7 +178,13 @@ export function decodeMessage(type: number, payload: Uint8Array): DecodeResult {
     reason: 'bad_payload',
     detail: `${name}.${field}: ${why} (payload ${end} bytes)`,
   });
+  const minor = options.minor ?? PROTOCOL_MINOR;
   for (const field of LAYOUTS[name]) {
+    const since = field.since ?? 0;
+    if (since > 0 && (p === end || since > minor)) {
+      out[field.name] = 0; // appended in a later minor version: absent from an older sender's payload
+      continue;
+    }
     switch (field.kind) {
       case 'u8':
       case 'codec':

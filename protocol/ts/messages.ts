@@ -1,10 +1,19 @@
 /**
- * hark wire protocol 1.0: message ids, enums and the typed message union.
- * protocol/SPEC.md is normative; every number here mirrors a table there.
+ * hark wire protocol 1.1: message ids, enums and the typed message union.
+ * protocol/SPEC.md is normative; every number here mirrors a table there. The name ↔ id tables at the
+ * end (`LedEffectNames`, `AudioCodecNames`, …) are the one spelling of each enum value's name.
  */
+import { bitTable, nameTable, type WireName } from './names.js';
 
 export const PROTOCOL_MAJOR = 1;
-export const PROTOCOL_MINOR = 0;
+export const PROTOCOL_MINOR = 1;
+/**
+ * Version history (SPEC §2), newest last. hark_protocol.h carries the same lines.
+ */
+export const VERSION_HISTORY: readonly string[] = [
+  '1.0 — first release',
+  '1.1 — host_session in HELLO_ACK, rx_window_bytes in HELLO, PING token 0 asks for HELLO, speaker and pacing rules; 1.0 peers interoperate (section 2)',
+];
 /** Largest payload in one frame (SPEC §1). */
 export const MAX_PAYLOAD_BYTES = 1024;
 /** type u8 + seq u16 + crc u16. */
@@ -90,7 +99,14 @@ export const ErrorCode = {
   GPIO_INVALID_PIN: 6,
   BUSY: 7,
 } as const;
+/** HELLO_ACK.flags bits (SPEC §4.1). */
+export const HelloAckFlag = {
+  /** The board's own VAD may end an utterance (tap-to-talk on the board, SPEC §9.2). */
+  BOARD_VAD_MAY_END: 1 << 0,
+} as const;
 export const MAX_TONE_STEPS = 8;
+/** PING.token 0 asks "who are you?": the board answers PONG and then sends HELLO (SPEC §4.2). */
+export const PING_TOKEN_HELLO = 0;
 
 export interface GpioPinInfo {
   pin: number;
@@ -120,6 +136,11 @@ export interface Hello {
   speakerBufferBytes: number;
   maxRxPayload: number;
   gpio: GpioPinInfo[];
+  /**
+   * (1.1) Most bytes the host may have in flight to the board that it has not processed yet (its UART
+   * receive buffer); 0 = no limit beyond max_rx_payload. A 1.0 HELLO decodes as 0 (check versionMinor).
+   */
+  rxWindowBytes: number;
 }
 
 export interface HelloAck {
@@ -131,7 +152,13 @@ export interface HelloAck {
   audioSampleRate: number;
   chunkMs: number;
   heartbeatMs: number;
+  /** HelloAckFlag bits. */
   flags: number;
+  /**
+   * (1.1) Random non-zero number the host draws for each handshake of a link; a repeated HELLO_ACK of
+   * the same session is a duplicate, another one a reconnect. 0 = no session (a 1.0 host).
+   */
+  hostSession: number;
 }
 
 export interface Ping {
@@ -297,3 +324,36 @@ export interface Frame {
   seq: number;
   payload: Uint8Array;
 }
+
+// ---- name ↔ id tables (names.ts): the one spelling of each enum value's name --------------------------
+
+export const MessageTypeNames = nameTable(MessageType);
+export const FeatureNames = bitTable(Feature);
+export const AudioCodecNames = nameTable(AudioCodec);
+export type AudioCodecName = WireName<keyof typeof AudioCodec>;
+export const LogLevelNames = nameTable(LogLevel);
+export type LogLevelName = WireName<keyof typeof LogLevel>;
+export const AudioTriggerNames = nameTable(AudioTrigger);
+export type AudioTriggerName = WireName<keyof typeof AudioTrigger>;
+export const AudioEndReasonNames = nameTable(AudioEndReason);
+export type AudioEndReasonName = WireName<keyof typeof AudioEndReason>;
+export const CaptureActionNames = nameTable(CaptureAction);
+export const CaptureModeNames = nameTable(CaptureMode);
+export type CaptureModeName = WireName<keyof typeof CaptureMode>;
+export const ButtonEventNames = nameTable(ButtonEvent);
+export type ButtonEventName = WireName<keyof typeof ButtonEvent>;
+export const LedEffectNames = nameTable(LedEffect);
+export type LedEffectName = WireName<keyof typeof LedEffect>;
+export const LedKindNames = nameTable(LedKind);
+export type LedKindName = WireName<keyof typeof LedKind>;
+export const SpeakerKindNames = nameTable(SpeakerKind);
+export type SpeakerKindName = WireName<keyof typeof SpeakerKind>;
+export const SpeakerStateNames = nameTable(SpeakerState);
+export type SpeakerStateName = WireName<keyof typeof SpeakerState>;
+export const GpioModeNames = nameTable(GpioMode);
+export type GpioModeName = WireName<keyof typeof GpioMode>;
+export const GpioCapNames = bitTable(GpioCap);
+export type GpioCapName = WireName<keyof typeof GpioCap>;
+export const ErrorCodeNames = nameTable(ErrorCode);
+export type ErrorCodeName = WireName<keyof typeof ErrorCode>;
+export const HelloAckFlagNames = bitTable(HelloAckFlag);

@@ -1,6 +1,6 @@
 /**
  * Writes the generated protocol files: protocol/vectors.json, protocol/c/tests/vectors.h,
- * protocol/c/hark_protocol.h and the bandwidth table in protocol/SPEC.md §8.
+ * protocol/c/hark_protocol.h, protocol/c/hark_layout.h and the bandwidth table in protocol/SPEC.md §8.
  * `--check` writes nothing and exits 1 if any committed file differs.
  * Run: `npx tsc -p . && node dist/protocol/ts/vectors-generate.js [--check]`.
  */
@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { withBandwidthTable } from './bandwidth.js';
 import { renderProtocolHeader } from './c-header.js';
+import { renderLayoutHeader } from './c-layout.js';
 import { buildVectors, renderVectorsHeader, renderVectorsJson } from './vectors.js';
 
 /** Repo-relative path → expected content of every generated file. */
@@ -18,6 +19,7 @@ export function generatedFiles(): Record<string, string> {
     'protocol/vectors.json': renderVectorsJson(vectors),
     'protocol/c/tests/vectors.h': renderVectorsHeader(vectors),
     'protocol/c/hark_protocol.h': renderProtocolHeader(),
+    'protocol/c/hark_layout.h': renderLayoutHeader(),
   };
 }
 

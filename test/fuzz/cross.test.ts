@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildCTest, type CBuild } from '../../protocol/c/tests/build.js';
-import { audioCross, type CrossReport, cToTs, tsToC } from './cross.js';
+import { audioCross, type CrossReport, cToTs, olderSenders, tsToC } from './cross.js';
 
 let build: CBuild;
 before(async () => {
@@ -25,6 +25,11 @@ for (const [name, fn, count] of [
     3000,
   ],
   ['µ-law and IMA-ADPCM blocks are bit-identical in both codecs', audioCross, 500],
+  [
+    '1.0-length HELLO and HELLO_ACK payloads decode identically in both codecs, appended fields as 0',
+    olderSenders,
+    500,
+  ],
 ] as const) {
   test(name, async (t) => {
     const r: CrossReport = { checks: 0, mismatches: [] };

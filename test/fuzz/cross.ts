@@ -6,7 +6,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { adpcmDecodeBlock, adpcmEncodeBlock, ulawDecode, ulawEncode } from '../../protocol/ts/audio/index.js';
+import { encodeFrame } from '../../protocol/ts/frame-encoder.js';
+import { encodeMessage } from '../../protocol/ts/message-codec.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
+import { LAYOUTS } from '../../protocol/ts/message-layout.js';
+import { MessageType, type MessageTypeName } from '../../protocol/ts/messages.js';
 import { transcribe } from '../../protocol/ts/transcript.js';
 import { serveBatch } from './c-serve.js';
 import { Rng, randomMessage } from './random-message.js';
@@ -71,6 +75,49 @@ export async function tsToC(exe: string, count: number, seed: number, r: CrossRe
     }
   });
 }
+
+/**
+ * SPEC §2.3 in both codecs: random messages of the types a later minor version appended fields to,
+ * sent as an older sender would (payload cut before the appended fields): C and TypeScript must give the
+ * same transcript, with each appended field decoded as 0.
+ */
+export async function olderSenders(exe: string, count: number, seed: number, r: CrossReport): Promise<void> {
+  const rng = new Rng(seed);
+  const types = (Object.keys(LAYOUTS) as MessageTypeName[]).filter((n) => LAYOUTS[n].some((f) => f.since));
+  const wires: { wire: Uint8Array; appended: string[] }[] = [];
+  for (let i = 0; i < count; i++) {
+    const msg = randomMessage(rng, types[rng.below(types.length)]);
+    const payload = encodeMessage(msg);
+    const fields = LAYOUTS[msg.type];
+    // appended fields are integers after every older field (version-compat.test.ts checks that)
+    const cut = payload.length - fields.filter((f) => f.since).reduce((n, f) => n + INT_BYTES[f.kind]!, 0);
+    wires.push({
+      wire: encodeFrame(MessageType[msg.type], rng.below(65536), payload.subarray(0, cut)),
+      appended: fields.filter((f) => f.since).map((f) => `${snake(f.name)}=0`),
+    });
+  }
+  const out = await serveBatch(
+    exe,
+    wires.map((w) => `t ${hex(w.wire)}`),
+  );
+  let at = 0;
+  wires.forEach(({ wire, appended }, i) => {
+    const cLines: string[] = [];
+    while (at < out.length && out[at] !== '.') cLines.push(out[at++]!);
+    at++;
+    const tsLines = transcribe(wire);
+    r.checks++;
+    if (cLines.join('\n') !== tsLines.join('\n'))
+      r.mismatches.push(`older sender ${i}:\n  C : ${cLines.join(' | ')}\n  TS: ${tsLines.join(' | ')}`);
+    const msgLine = tsLines[1] ?? '';
+    const values = new Set(msgLine.split(' '));
+    if (!msgLine.startsWith('msg ') || !appended.every((a) => values.has(a)))
+      r.mismatches.push(`older sender ${i}: appended fields not read as 0: ${msgLine}`);
+  });
+}
+
+const INT_BYTES: Partial<Record<string, number>> = { u8: 1, u16: 2, u32: 4 };
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** A TS dump line whose strings held invalid UTF-8 (decoded to U+FFFD, which C keeps as raw bytes). */
 const invalidUtf8 = (line: string) => line.startsWith('msg ') && line.includes('efbfbd');

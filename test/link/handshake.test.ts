@@ -111,7 +111,7 @@ test('protocol major version mismatch → HARK_ERR_LINK_VERSION, and the board i
     const told = waitFor<{ code: number }>(board, 'host-error');
     await assert.rejects(link.open({ path: board.hostPath }), (e: unknown) => {
       assert.ok(isHarkError(e, 'HARK_ERR_LINK_VERSION'), String(e));
-      assert.match(e.message, /board speaks 2\.0, host speaks 1\.0/);
+      assert.match(e.message, /board speaks 2\.1, host speaks 1\.1/);
       return true;
     });
     assert.equal((await told).code, 1);

@@ -50,6 +50,7 @@ static void send_hello(uint32_t now_ms) {
   h->speaker_codecs = b->speaker_codecs;
   h->speaker_buffer_bytes = HARK_SPEAKER_BUFFER_BYTES;
   h->max_rx_payload = HARK_RX_MAX_PAYLOAD;
+  h->rx_window_bytes = HARK_RX_WINDOW_BYTES;
   h->gpio_count = DEV.gpio.count;
   for (uint8_t i = 0; i < DEV.gpio.count; i++) {
     pins[2 * i] = b->gpio[i].pin;

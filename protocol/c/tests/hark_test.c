@@ -113,7 +113,7 @@ static void run_units(void)
     uint8_t enc[16], dec[16], out[64], small[8];
     size_t n = 0;
     uint16_t n16 = 0;
-    hark_msg_t m;
+    hark_msg_t m, m2;
     uint8_t pins[4] = {2, 0x03, 13, 0x20};
     hark_frame_decoder_t d;
     hark_frame_t f;
@@ -162,11 +162,37 @@ static void run_units(void)
     m.u.hello.gpio = pins;
     CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_ERR_RANGE, "caps 0x20");
     pins[3] = 0x1F;
-    CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_OK && n16 == 32 + 3 + 4, "hello ok (%u)", n16);
+    m.u.hello.rx_window_bytes = 0xBEEF;
+    CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_OK && n16 == HARK_MSG_HELLO_MIN_BYTES + 3 + 4,
+          "hello ok (%u)", n16);
+    /* SPEC §2.3: a 1.0 HELLO (no rx_window_bytes) decodes with rx_window_bytes 0; a cut field is bad */
+    CHECK(hark_msg_decode(HARK_MSG_HELLO, out, n16, &m2) == HARK_OK && m2.u.hello.rx_window_bytes == 0xBEEF &&
+              m2.u.hello.gpio_count == 2, "hello 1.1 round trip");
+    CHECK(hark_msg_decode(HARK_MSG_HELLO, out, (uint16_t)(n16 - 2), &m2) == HARK_OK &&
+              m2.u.hello.rx_window_bytes == 0 && m2.u.hello.gpio_count == 2 && m2.u.hello.gpio[3] == 0x1F,
+          "hello 1.0 length");
+    CHECK(hark_msg_decode(HARK_MSG_HELLO, out, (uint16_t)(n16 - 1), &m2) == HARK_ERR_BAD_PAYLOAD, "hello cut field");
     m.u.hello.gpio = NULL;
     CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_ERR_ARG, "gpio NULL");
     m.type = 0x7F;
     CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_ERR_UNKNOWN_TYPE, "unknown type");
+    memset(&m, 0, sizeof m);
+    m.type = HARK_MSG_HELLO_ACK;
+    m.u.hello_ack.version_minor = HARK_PROTOCOL_MINOR;
+    m.u.hello_ack.flags = HARK_HELLO_ACK_FLAG_BOARD_VAD_MAY_END;
+    m.u.hello_ack.host_session = 0xC0FFEE01UL;
+    CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_OK && n16 == HARK_MSG_HELLO_ACK_MIN_BYTES &&
+              n16 == HARK_MSG_HELLO_ACK_V1_0_MIN_BYTES + 4, "hello_ack 1.1 is 1.0 + host_session (%u)", n16);
+    CHECK(hark_msg_decode(HARK_MSG_HELLO_ACK, out, n16, &m2) == HARK_OK && m2.u.hello_ack.host_session == 0xC0FFEE01UL,
+          "hello_ack round trip");
+    memset(&m2, 0xAA, sizeof m2);
+    CHECK(hark_msg_decode(HARK_MSG_HELLO_ACK, out, HARK_MSG_HELLO_ACK_V1_0_MIN_BYTES, &m2) == HARK_OK &&
+              m2.u.hello_ack.host_session == 0 && m2.u.hello_ack.flags == HARK_HELLO_ACK_FLAG_BOARD_VAD_MAY_END,
+          "a 1.0 HELLO_ACK reads as host_session 0");
+    for (k = 1; k < 4; k++) {
+        CHECK(hark_msg_decode(HARK_MSG_HELLO_ACK, out, (uint16_t)(HARK_MSG_HELLO_ACK_V1_0_MIN_BYTES + k), &m2) ==
+                  HARK_ERR_BAD_PAYLOAD, "hello_ack with %u bytes of host_session", k);
+    }
     m.type = HARK_MSG_AUDIO;
     memset(&m.u, 0, sizeof m.u);
     m.u.audio.data.data = out;
