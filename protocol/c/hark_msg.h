@@ -12,9 +12,9 @@
  * - HELLO's pin list is raw wire bytes: `gpio` points at gpio_count pairs {pin, caps}.
  * - Decoding takes the payload length as a byte budget: it never reads past it, whatever the bytes say.
  *   It checks structure (lengths, counts, string limits, codec ids) but accepts any enum value, so a
- *   newer minor version can add values; extra bytes after the last field are ignored (SPEC §1.1). A
+ *   newer minor version can add values; extra bytes after the last field are ignored (SPEC §1.2). A
  *   payload that ends just before a field a later minor version appended (an older sender's) decodes
- *   it as 0: a 1.0 HELLO_ACK has host_session 0, a 1.0 HELLO rx_window_bytes 0 (SPEC §2.3).
+ *   it as 0: a 1.0 HELLO_ACK has host_session 0, a 1.0 HELLO rx_window_bytes 0 (SPEC §2.1.4).
  * - Encoding checks every field the SPEC bounds (enums, percentages, string limits, counts, codecs)
  *   and fails with HARK_ERR_RANGE rather than send something the receiver would reject.
  * - No heap, no global state; all functions are reentrant.

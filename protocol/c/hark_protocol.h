@@ -197,4 +197,17 @@
 #define HARK_CODEC_MASK_ALL                      7
 #define HARK_GPIO_CAPS_ALL                       31
 
+/* Behaviour: intervals, windows and gesture timings (SPEC §1.4, §2, §4, §9; protocol/ts/rules.ts) */
+#define HARK_SPEC_HELLO_INTERVAL_MS              1000U
+#define HARK_SPEC_HOST_GONE_HEARTBEATS           3U
+#define HARK_SPEC_DEFAULT_HEARTBEAT_MS           1000U
+#define HARK_SPEC_DEFAULT_CHUNK_MS               20U
+#define HARK_SPEC_MIN_CHUNK_MS                   5U
+#define HARK_SPEC_MAX_CHUNK_MS                   100U
+#define HARK_SPEC_AUDIO_HEADER_BYTES             3U
+#define HARK_SPEC_BUTTON_DEBOUNCE_MS             25U
+#define HARK_SPEC_BUTTON_DOUBLE_MS               300U
+#define HARK_SPEC_BUTTON_LONG_MS                 800U
+#define HARK_SPEC_BUTTON_TAP_MS                  400U
+
 #endif /* HARK_PROTOCOL_H */

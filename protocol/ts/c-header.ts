@@ -15,6 +15,7 @@ import {
   minPayloadBytes,
 } from './message-layout.js';
 import * as M from './messages.js';
+import * as R from './rules.js';
 
 const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0').toUpperCase()}`;
 const featureFmt = (v: number) => `(1UL << ${Math.log2(v)})`;
@@ -126,6 +127,24 @@ ${group('Limits (SPEC §4)', 'HARK_', {
   CODEC_MASK_ALL,
   GPIO_CAPS_ALL: M.GpioCapNames.allBits,
 })}
+${group(
+  'Behaviour: intervals, windows and gesture timings (SPEC §1.4, §2, §4, §9; protocol/ts/rules.ts)',
+  'HARK_SPEC_',
+  {
+    HELLO_INTERVAL_MS: R.HELLO_INTERVAL_MS,
+    HOST_GONE_HEARTBEATS: R.HOST_GONE_HEARTBEATS,
+    DEFAULT_HEARTBEAT_MS: R.DEFAULT_HEARTBEAT_MS,
+    DEFAULT_CHUNK_MS: R.DEFAULT_CHUNK_MS,
+    MIN_CHUNK_MS: R.MIN_CHUNK_MS,
+    MAX_CHUNK_MS: R.MAX_CHUNK_MS,
+    AUDIO_HEADER_BYTES: R.AUDIO_HEADER_BYTES,
+    BUTTON_DEBOUNCE_MS: R.BUTTON_DEBOUNCE_MS,
+    BUTTON_DOUBLE_MS: R.BUTTON_DOUBLE_MS,
+    BUTTON_LONG_MS: R.BUTTON_LONG_MS,
+    BUTTON_TAP_MS: R.BUTTON_TAP_MS,
+  },
+  (v) => `${v}U`,
+)}
 #endif /* HARK_PROTOCOL_H */
 `;
 }

@@ -1,5 +1,5 @@
 /**
- * Streaming frame decoder (SPEC §1.1). Feed it serial bytes in chunks of any size; it delivers every
+ * Streaming frame decoder (SPEC §1.2). Feed it serial bytes in chunks of any size; it delivers every
  * intact frame and counts every dropped one by reason. Memory is one preallocated buffer of
  * MAX_COBS_FRAME_BYTES, whatever arrives; it never throws (only an exception from `onFrame` escapes,
  * and the decoder stays consistent if one does).

@@ -161,8 +161,8 @@ export interface DecodeOptions {
 
 /**
  * Decodes a payload of message type `type`. Never throws. Extra bytes after the last known field are
- * ignored (SPEC §1.1: a newer minor version may append fields); a payload that ends exactly before a
- * field a later minor version appended (`since`) decodes that field as 0 (a 1.0 sender, SPEC §2.3).
+ * ignored (SPEC §1.2.9: a newer minor version may append fields); a payload that ends exactly before a
+ * field a later minor version appended (`since`) decodes that field as 0 (a 1.0 sender, SPEC §2.1.4).
  * `bytes` fields (AUDIO.data, SPEAKER_DATA.data) are views into `payload`.
  */
 export function decodeMessage(type: number, payload: Uint8Array, options: DecodeOptions = {}): DecodeResult {

@@ -49,7 +49,7 @@ export interface FieldSpec {
   readonly names?: AnyNameTable;
   /**
    * The minor version that appended this field (absent: 1.0). A payload that ends before an appended
-   * field decodes it as 0, which is how a 1.1 receiver reads a 1.0 sender (SPEC §2.3).
+   * field decodes it as 0, which is how a 1.1 receiver reads a 1.0 sender (SPEC §2.1.4).
    */
   readonly since?: number;
 }
@@ -208,7 +208,7 @@ export const EVERY_MESSAGE_FIELD_HAS_A_LAYOUT: [MissingFields] extends [never] ?
 /** The payload layout of every message type, in wire order. */
 export const LAYOUTS: { readonly [T in MessageTypeName]: readonly FieldSpec[] } = layouts;
 
-/** The fields a peer of minor version `minor` knows (SPEC §2.3: 1.0 peers ignore appended fields). */
+/** The fields a peer of minor version `minor` knows (SPEC §2.1.4: 1.0 peers ignore appended fields). */
 export function layoutFor(name: MessageTypeName, minor: number): readonly FieldSpec[] {
   return LAYOUTS[name].filter((field) => (field.since ?? 0) <= minor);
 }

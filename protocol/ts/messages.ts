@@ -101,7 +101,7 @@ export const ErrorCode = {
 } as const;
 /** HELLO_ACK.flags bits (SPEC §4.1). */
 export const HelloAckFlag = {
-  /** The board's own VAD may end an utterance (tap-to-talk on the board, SPEC §9.2). */
+  /** The board's own VAD may end an utterance (tap-to-talk on the board, SPEC §9.3). */
   BOARD_VAD_MAY_END: 1 << 0,
 } as const;
 export const MAX_TONE_STEPS = 8;

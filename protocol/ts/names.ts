@@ -3,7 +3,7 @@
  * name is spelled once. Names are the ids' keys in lower case with `-` for `_` (`IMA_ADPCM` →
  * `'ima-adpcm'`, `BUTTON_RELEASED` → `'button-released'`): the spelling board profiles, the config
  * file, JSON events and logs use. Ids a newer minor version may add have no name here: `name()` returns
- * undefined for them rather than throwing, because decoders accept unknown enum values (SPEC §1.1).
+ * undefined for them rather than throwing, because decoders accept unknown enum values (SPEC §1.2).
  *
  *     AudioCodecNames.id('ima-adpcm')        // 2
  *     LedEffectNames.name(3)                 // 'pulse'

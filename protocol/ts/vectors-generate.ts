@@ -1,12 +1,12 @@
 /**
  * Writes the generated protocol files: protocol/vectors.json, protocol/c/tests/vectors.h,
- * protocol/c/hark_protocol.h, protocol/c/hark_layout.h and the bandwidth table in protocol/SPEC.md §8.
+ * protocol/c/hark_protocol.h, protocol/c/hark_layout.h and the bandwidth (§8) and chunk_ms (§4.3) tables in protocol/SPEC.md.
  * `--check` writes nothing and exits 1 if any committed file differs.
  * Run: `npx tsc -p . && node dist/protocol/ts/vectors-generate.js [--check]`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { withBandwidthTable } from './bandwidth.js';
+import { withGeneratedTables } from './bandwidth.js';
 import { renderProtocolHeader } from './c-header.js';
 import { renderLayoutHeader } from './c-layout.js';
 import { buildVectors, renderVectorsHeader, renderVectorsJson } from './vectors.js';
@@ -15,7 +15,7 @@ import { buildVectors, renderVectorsHeader, renderVectorsJson } from './vectors.
 export function generatedFiles(): Record<string, string> {
   const vectors = buildVectors();
   return {
-    'protocol/SPEC.md': withBandwidthTable(readFileSync(repoPath('protocol/SPEC.md'), 'utf8')),
+    'protocol/SPEC.md': withGeneratedTables(readFileSync(repoPath('protocol/SPEC.md'), 'utf8')),
     'protocol/vectors.json': renderVectorsJson(vectors),
     'protocol/c/tests/vectors.h': renderVectorsHeader(vectors),
     'protocol/c/hark_protocol.h': renderProtocolHeader(),

@@ -116,7 +116,7 @@ export function vectorInputs(): VectorInput[] {
       { seq: 5, message: EXAMPLES.BUTTON },
     ]),
   );
-  // SPEC §2.3: a 1.1 receiver reads a 1.0 sender's payloads; the appended fields decode as 0. These wires
+  // SPEC §2.1.4: a 1.1 receiver reads a 1.0 sender's payloads; the appended fields decode as 0. These wires
   // are the msg-hello and msg-hello_ack vectors of the 1.0 release, byte for byte (frozen: never
   // regenerated), so they keep testing what a 1.0 board and a 1.0 host really send.
   v.push(

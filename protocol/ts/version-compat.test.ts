@@ -1,5 +1,5 @@
 /**
- * SPEC §2.3, 1.0 ↔ 1.1 in both directions, for the two messages 1.1 appended fields to (HELLO:
+ * SPEC §2.1.4, 1.0 ↔ 1.1 in both directions, for the two messages 1.1 appended fields to (HELLO:
  * rx_window_bytes, HELLO_ACK: host_session). 1.0 → 1.1: the frozen 1.0 wires decode, the appended
  * fields as 0 (the C codec checks the same wires through vectors.h). 1.1 → 1.0: a 1.0 receiver, which
  * knows only the 1.0 fields and ignores trailing bytes, reads a 1.1 payload's 1.0 fields unchanged.

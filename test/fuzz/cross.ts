@@ -77,7 +77,7 @@ export async function tsToC(exe: string, count: number, seed: number, r: CrossRe
 }
 
 /**
- * SPEC §2.3 in both codecs: random messages of the types a later minor version appended fields to,
+ * SPEC §2.1.4 in both codecs: random messages of the types a later minor version appended fields to,
  * sent as an older sender would (payload cut before the appended fields): C and TypeScript must give the
  * same transcript, with each appended field decoded as 0.
  */

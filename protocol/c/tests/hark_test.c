@@ -165,7 +165,7 @@ static void run_units(void)
     m.u.hello.rx_window_bytes = 0xBEEF;
     CHECK(hark_msg_encode(&m, out, sizeof out, &n16) == HARK_OK && n16 == HARK_MSG_HELLO_MIN_BYTES + 3 + 4,
           "hello ok (%u)", n16);
-    /* SPEC §2.3: a 1.0 HELLO (no rx_window_bytes) decodes with rx_window_bytes 0; a cut field is bad */
+    /* SPEC §2.1.4: a 1.0 HELLO (no rx_window_bytes) decodes with rx_window_bytes 0; a cut field is bad */
     CHECK(hark_msg_decode(HARK_MSG_HELLO, out, n16, &m2) == HARK_OK && m2.u.hello.rx_window_bytes == 0xBEEF &&
               m2.u.hello.gpio_count == 2, "hello 1.1 round trip");
     CHECK(hark_msg_decode(HARK_MSG_HELLO, out, (uint16_t)(n16 - 2), &m2) == HARK_OK &&
