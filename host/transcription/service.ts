@@ -85,6 +85,7 @@ export class TranscriptionService extends EventEmitter {
       // Stream tasks wait on MessagePorts: the worker's event loop must stay free between messages.
       atomics: 'disabled',
       workerData: config,
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 256 },
     });
     const service = new TranscriptionService(pool, config, threads);
     // Every worker announces the end of its module load (WorkerLoaded). piscina's own 'workerCreate'
@@ -204,12 +205,14 @@ export class TranscriptionService extends EventEmitter {
               message: `ASR worker ended the stream of board ${opts.boardId} without a result`,
             });
         },
-        (e: Error) =>
+        (e: NodeJS.ErrnoException) =>
           stream.fail({
             code: this.closed ? 'HARK_ERR_TRANSCRIPTION_CLOSED' : 'HARK_ERR_TRANSCRIPTION_WORKER',
             message: this.closed
               ? `the transcription service closed while board ${opts.boardId} was streaming`
-              : `the ASR worker decoding board ${opts.boardId}'s stream crashed (${e.message}); it has been replaced, speak again`,
+              : e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+                ? `the ASR worker decoding board ${opts.boardId}'s stream went over its memory limit (asrWorkerHeapMb) and has been replaced, speak again`
+                : `the ASR worker decoding board ${opts.boardId}'s stream crashed (${e.message}); it has been replaced, speak again`,
           }),
       )
       .finally(() => this.open.delete(stream));

@@ -29,6 +29,11 @@ export interface TranscriptionOptions {
   streamsPerWorker?: number;
   /** ms before an idle worker (and the models it holds) is stopped; default Infinity (never). */
   idleTimeoutMs?: number;
+  /**
+   * JavaScript heap limit of each ASR worker, MB (config `asrWorkerHeapMb`; native model memory is not
+   * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
+   */
+  maxHeapMb?: number;
   /** Honour test-only hooks such as `testCrash` (also enabled by env HARK_ASR_TEST_HOOKS=1); default false. */
   testHooks?: boolean;
 }
