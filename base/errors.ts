@@ -205,10 +205,45 @@ export const ERRORS = {
     description: 'The worker running a blocking command crashed or exited; the pool replaced it.',
     exitCode: ExitCode.COMMANDS,
   },
+  HARK_ERR_COMMANDS_RESOURCE_LIMIT: {
+    description:
+      "A blocking command went over its worker's memory limit (commandWorkerHeapMb) and was stopped; only that call failed and the pool replaced the worker.",
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_BUSY: {
+    description: 'A blocking command was not run: every command worker was busy and the queue was full.',
+    exitCode: ExitCode.COMMANDS,
+  },
   HARK_ERR_COMMANDS_BLOCKED: {
     description:
       'The main event loop was blocked longer than the watchdog threshold (names the running command).',
     exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_UNCAUGHT: {
+    description:
+      'Command code threw from a callback (a timer, an event listener, a johnny-five callback); the message names the command or its module, and the host keeps serving.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_UNHANDLED: {
+    description:
+      'Command code left a promise rejected with nothing to handle it (a floating promise); the message names the command or its module, and the host keeps serving.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_LOAD_TIMEOUT: {
+    description:
+      'A commands module did not finish loading in time (a top-level await that never settles); the message names the module.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  HARK_ERR_COMMANDS_CONTEXT: {
+    description:
+      'A command used a context feature it cannot have: ctx.io() in a blocking command (a worker thread) or without a board.',
+    exitCode: ExitCode.COMMANDS,
+  },
+  // ---- host (the process as a whole) ------------------------------------------------------------
+  HARK_ERR_HOST_FAULT: {
+    description:
+      "An unexpected error outside command code (a bug in hark or in the program embedding it): the host stops, exit 1; the error event's details carry the stack.",
+    exitCode: ExitCode.FAILURE,
   },
   // ---- sessions, responses, config, cli ---------------------------------------------------------
   HARK_ERR_CONFIG_INVALID: {

@@ -2,11 +2,11 @@
  * hark's public API (package `hark-voice`) for command packs and programs that embed the host:
  *
  * ```ts
- * import { command, io, loadJohnnyFive } from 'hark-voice';
+ * import { command, loadJohnnyFive } from 'hark-voice';
  * export default [
  *   command('turn the fan $state:OnOff', async ({ state }, ctx) => {
  *     const five = loadJohnnyFive();
- *     const board = new five.Board({ io: io(ctx.boardId), repl: false, debug: false, sigint: false });
+ *     const board = new five.Board({ io: ctx.io(), repl: false, debug: false, sigint: false });
  *     ...
  *   }),
  * ];
@@ -14,16 +14,19 @@
  *
  * Custom parameter types are typed by augmenting `ParamValueTypes` of this module:
  * `declare module 'hark-voice' { interface ParamValueTypes { Room: string } }`.
+ *
+ * A command reaches its board through its context (`ctx.io()`, `ctx.board`), never through a
+ * process-wide "current host": two pipelines in one process each serve their own boards.
  */
 
-import { HarkError } from '../base/errors.js';
-import { command } from './commands/index.js';
-import type { HarkIO } from './gpio/hark-io.js';
-import { HarkPipeline } from './pipeline.js';
+import { command, defineType } from './commands/index.js';
 
 export { ERRORS, type ErrorCodeName, ExitCode, HarkError, isHarkError } from '../base/errors.js';
 export {
   type AnyCommand,
+  type BoardFacts,
+  type BoardIo,
+  type BoardPin,
   type CommandContext,
   type CommandDefinition,
   type CommandOptions,
@@ -64,36 +67,8 @@ export {
   type FiveServo,
   loadJohnnyFive,
 } from './gpio/johnny-five.js';
-export { HarkPipeline, type PipelineEvent, type PipelineOptions } from './pipeline.js';
+export { HarkPipeline, type PipelineEvent, type PipelineOptions, type PipelineProgress } from './pipeline.js';
 
-const ioCache = new Map<string, HarkIO>();
-
-/**
- * A johnny-five IO plugin for `boardId`'s spare pins, over the board's own serial link, in the
- * running host (`hark run`). One plugin per board is shared by every command.
- */
-export function io(boardId: string): HarkIO {
-  const pipeline = HarkPipeline.current;
-  if (!pipeline) {
-    throw new HarkError(
-      'HARK_ERR_GPIO_NOT_READY',
-      `hark.io("${boardId}"): no hark host is running in this process (start one with "hark run")`,
-    );
-  }
-  if (!pipeline.board(boardId)) {
-    throw new HarkError(
-      'HARK_ERR_GPIO_NOT_READY',
-      `hark.io("${boardId}"): board ${boardId} is not connected (known: ${pipeline.boards.map((b) => b.boardId).join(', ') || 'none'})`,
-    );
-  }
-  let plugin = ioCache.get(boardId);
-  if (!plugin || plugin.closed) {
-    plugin = pipeline.io(boardId);
-    ioCache.set(boardId, plugin);
-  }
-  return plugin;
-}
-
-/** The default export groups the API: `hark.io(boardId)`, `hark.command(...)`. */
-const hark = { io, command };
+/** The default export groups the API: `hark.command(...)`, `hark.defineType(...)`. */
+const hark = { command, defineType };
 export default hark;

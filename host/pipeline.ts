@@ -7,6 +7,8 @@
 import { EventEmitter } from 'node:events';
 import { HarkError } from '../base/errors.js';
 import {
+  type CommandFault,
+  CommandIsolation,
   CommandRegistry,
   type Definition,
   Dispatcher,
@@ -15,7 +17,8 @@ import {
   Watchdog,
 } from './commands/index.js';
 import type { HarkConfig } from './config/index.js';
-import { HarkIO } from './gpio/hark-io.js';
+import { errorEvent } from './events.js';
+import type { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
 import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
@@ -35,11 +38,27 @@ export interface PipelineOptions {
   link?: LinkManagerOptions;
   /** ASR worker threads; default the service's own choice. */
   asrThreads?: number;
-  /** Progress while models load. */
-  onProgress?: (p: LoadProgress) => void;
+  /** Progress while commands and models load. */
+  onProgress?: (p: PipelineProgress) => void;
   /** Start the event-loop blockage watchdog; default true. */
   watchdog?: boolean;
+  /**
+   * Claim faults of command code (timers, listeners, floating promises) with process listeners, so a
+   * buggy command never ends the process; default true. With false the caller handles them.
+   */
+  isolateCommands?: boolean;
+  /**
+   * A fault outside command code (HARK_ERR_HOST_FAULT; the error event before it carries the stack).
+   * Default: unless another uncaughtException listener decides, one clean line on stderr, the pipeline
+   * closed (at most 3 s) and exit 1.
+   */
+  onHostFault?: (error: HarkError) => void;
+  /** How long one commands module may take to load (top-level await included), ms. Default 30000. */
+  commandLoadTimeoutMs?: number;
 }
+
+/** What start() reports while it loads: commands modules, then the speech engine's progress. */
+export type PipelineProgress = LoadProgress | { stage: 'commands'; message: string };
 
 /**
  * The hands-free grammar: the wake phrase alone, or the wake phrase followed by any command
@@ -70,9 +89,6 @@ export function wakeGrammar(commands: GrammarSpec, phrase: string): GrammarSpec 
  * 'link' ({ boardId, path, state, reason? }), 'board' (BoardInfo).
  */
 export class HarkPipeline extends EventEmitter {
-  /** The pipeline of this process (what `hark.io(boardId)` talks through). */
-  static current: HarkPipeline | undefined;
-
   readonly config: HarkConfig;
   readonly link: LinkManager;
   readonly asr: TranscriptionService;
@@ -80,7 +96,8 @@ export class HarkPipeline extends EventEmitter {
   readonly dispatcher: Dispatcher;
   readonly #watchdog: Watchdog | undefined;
   readonly #boards = new Map<string, BoardRuntime>();
-  readonly #ios = new Set<HarkIO>();
+  readonly #isolation: CommandIsolation;
+  readonly #onHostFault: ((error: HarkError) => void) | undefined;
   #closed = false;
 
   private constructor(parts: {
@@ -90,8 +107,12 @@ export class HarkPipeline extends EventEmitter {
     registry: CommandRegistry;
     dispatcher: Dispatcher;
     watchdog: Watchdog | undefined;
+    isolation: CommandIsolation;
+    onHostFault: ((error: HarkError) => void) | undefined;
   }) {
     super();
+    this.#isolation = parts.isolation;
+    this.#onHostFault = parts.onHostFault;
     this.config = parts.config;
     this.link = parts.link;
     this.asr = parts.asr;
@@ -103,6 +124,23 @@ export class HarkPipeline extends EventEmitter {
 
   /** Loads commands, starts the watchdog, the ASR workers (models loaded) and the link worker. */
   static async start(opts: PipelineOptions): Promise<HarkPipeline> {
+    const progress = opts.onProgress ?? (() => {});
+    const isolation = new CommandIsolation();
+    // Installed before any command code runs (module top-level code included), removed by close().
+    if (opts.isolateCommands !== false) isolation.install();
+    try {
+      return await HarkPipeline.#start(opts, isolation, progress);
+    } catch (e) {
+      isolation.uninstall();
+      throw e;
+    }
+  }
+
+  static async #start(
+    opts: PipelineOptions,
+    isolation: CommandIsolation,
+    progress: (p: PipelineProgress) => void,
+  ): Promise<HarkPipeline> {
     const { config } = opts;
     const registry = new CommandRegistry();
     if (opts.commands?.length) registry.add(...opts.commands);
@@ -114,22 +152,45 @@ export class HarkPipeline extends EventEmitter {
             .map((s) => s.trim())
             .filter(Boolean)
         : []);
-    for (const m of modules) await loadCommandModule(registry, m);
+    for (const m of modules) {
+      const started = performance.now();
+      await loadCommandModule(registry, m, {
+        isolation,
+        timeoutMs: opts.commandLoadTimeoutMs ?? config.commandsLoadTimeoutMs,
+        onLoading: (url) => progress({ stage: 'commands', message: `loading commands module ${url}` }),
+      });
+      progress({
+        stage: 'commands',
+        message: `commands module ${m} loaded in ${Math.round(performance.now() - started)} ms`,
+      });
+    }
+    for (const c of registry.commands)
+      if (c.def.moduleUrl) isolation.addModule(c.def.moduleUrl, { folder: false });
     if (registry.commands.length === 0) {
       throw new HarkError(
         'HARK_ERR_COMMANDS_LOAD',
         'no commands are registered: set `commands` to a module (hark config set commands ./my-commands.mjs)',
       );
     }
-    const watchdog = opts.watchdog === false ? undefined : await Watchdog.start({ stderr: false });
-    const dispatcher = new Dispatcher({ registry, ...(watchdog ? { tracker: watchdog } : {}) });
+    // Reports go to stderr from the watchdog's own thread while main is still blocked (README).
+    const watchdog = opts.watchdog === false ? undefined : await Watchdog.start({ stderr: true });
+    // Boards are looked up when a command runs: the pipeline does not exist yet.
+    let boards: Map<string, BoardRuntime> | undefined;
+    const dispatcher = new Dispatcher({
+      registry,
+      isolation,
+      pool: { maxHeapMb: config.commandWorkerHeapMb },
+      services: (boardId) => boards?.get(boardId)?.services,
+      ...(watchdog ? { tracker: watchdog } : {}),
+    });
     let asr: TranscriptionService | undefined;
     let link: LinkManager | undefined;
     try {
       asr = await TranscriptionService.create({
         ...transcriptionOptions(config.transcription),
         ...(opts.asrThreads ? { threads: opts.asrThreads } : {}),
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        maxHeapMb: config.asrWorkerHeapMb,
+        onProgress: progress,
       });
       const grammar = exportGrammar(registry);
       await asr.setGrammar('commands', grammar);
@@ -141,8 +202,17 @@ export class HarkPipeline extends EventEmitter {
       await watchdog?.close();
       throw e;
     }
-    const p = new HarkPipeline({ config, link, asr, registry, dispatcher, watchdog });
-    HarkPipeline.current = p;
+    const p = new HarkPipeline({
+      config,
+      link,
+      asr,
+      registry,
+      dispatcher,
+      watchdog,
+      isolation,
+      onHostFault: opts.onHostFault,
+    });
+    boards = p.#boards;
     return p;
   }
 
@@ -158,6 +228,7 @@ export class HarkPipeline extends EventEmitter {
           dispatcher: this.dispatcher,
           config: this.config,
           emit: this.#emit,
+          isolation: this.#isolation,
         });
         this.#boards.set(info.boardId, rt);
       }
@@ -177,17 +248,30 @@ export class HarkPipeline extends EventEmitter {
     this.link.on('audio-abort', (e: { boardId: string; stream: number; reason: string }) => {
       this.#boards.get(e.boardId)?.onAudioAbort(e.stream, e.reason);
     });
-    this.link.on('error', (e: HarkError) => {
-      const boardId = String(e.details?.boardId ?? '');
-      this.#emit({ event: 'error', boardId, code: e.code, message: e.message });
+    this.link.on('error', (e: HarkError) => this.#emit(errorEvent(String(e.details?.boardId ?? ''), e)));
+    this.#isolation.on('fault', (f: CommandFault) => this.#emit(errorEvent(f.scope.boardId ?? '', f.error)));
+    this.#isolation.on('host-fault', (e: HarkError) => {
+      this.#emit(errorEvent('', e));
+      if (this.#onHostFault) this.#onHostFault(e);
+      else if (!CommandIsolation.othersListen('uncaughtException')) void this.#stopOnHostFault(e);
     });
     // Background responses (a timer firing minutes later) go to the board that asked.
     this.dispatcher.on('response', (r: import('./commands/index.js').DispatchedResponse) => {
       void this.#boards.get(r.boardId)?.respond(r);
     });
-    this.#watchdog?.on('blocked', (r: { error: HarkError }) => {
-      this.#emit({ event: 'error', boardId: '', code: r.error.code, message: r.error.message });
-    });
+    // Main sees a block only once it is over: one event, with the block's true length.
+    this.#watchdog?.on('recovered', (r: { error: HarkError }) => this.#emit(errorEvent('', r.error)));
+  }
+
+  /** The default answer to a host fault: say it in one line, close what can be closed, exit 1. */
+  async #stopOnHostFault(e: HarkError): Promise<void> {
+    process.stderr.write(
+      `hark: ${e.message} [${e.code}]\nThe host stopped; the stack trace is in the error event. Please report this.\n`,
+    );
+    process.exitCode = e.exitCode;
+    setTimeout(() => process.exit(e.exitCode), 3000).unref();
+    await this.close().catch(() => {});
+    process.exit(e.exitCode);
   }
 
   /** Opens a board's port; resolves at its first handshake (then it reconnects on its own). */
@@ -209,23 +293,28 @@ export class HarkPipeline extends EventEmitter {
     return [...this.#boards.values()];
   }
 
-  /** A johnny-five IO plugin for `boardId`'s GPIO pins, over the same link. */
+  /**
+   * The johnny-five IO plugin of a connected board's spare pins (the same one its commands get from
+   * `ctx.io()`), for programs that embed the pipeline.
+   */
   io(boardId: string): HarkIO {
     const rt = this.#boards.get(boardId);
-    const io = new HarkIO({ boardId, transport: this.link, ...(rt ? { hello: rt.info.hello } : {}) });
-    this.#ios.add(io);
-    return io;
+    if (!rt)
+      throw new HarkError(
+        'HARK_ERR_GPIO_NOT_READY',
+        `board ${boardId} is not connected (known: ${[...this.#boards.keys()].join(', ') || 'none'})`,
+      );
+    return rt.io();
   }
 
   /** Closes everything: IO plugins, sessions, the link (ports), ASR and command workers. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const io of this.#ios) io.close();
     for (const b of this.#boards.values()) b.close();
     const results = await Promise.allSettled([this.link.close(), this.asr.close(), this.dispatcher.close()]);
     await this.#watchdog?.close();
-    if (HarkPipeline.current === this) HarkPipeline.current = undefined;
+    this.#isolation.uninstall();
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }

@@ -11,8 +11,7 @@ import { EmulatedBoard } from '../../boards/emulator/index.js';
 import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { Definition } from '../commands/index.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
-import type { LoadProgress } from '../transcription/types.js';
+import { HarkPipeline, type PipelineEvent, type PipelineProgress } from '../pipeline.js';
 import { synthesize } from '../tts/espeak.js';
 
 /** Something the emulated board received from the host. */
@@ -30,7 +29,7 @@ export interface HarnessOptions {
   commands?: Definition[];
   commandModules?: string[];
   asrThreads?: number;
-  onProgress?: (p: LoadProgress) => void;
+  onProgress?: (p: PipelineProgress) => void;
 }
 
 export interface HarnessBoardOptions {

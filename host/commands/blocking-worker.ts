@@ -5,9 +5,12 @@
  * worker (piscina replaces it); `ctx.signal` here never fires.
  */
 import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
 import { workerData } from 'piscina';
-import { type AnyCommand, type CommandContext, isCommand } from './command.js';
+import { type ErrorCodeName, HarkError, isHarkError } from '../../base/errors.js';
+import { type AnyCommand, type BoardFacts, type CommandContext, isCommand } from './command.js';
 import { collectResponses } from './handler-result.js';
+import { CommandIsolation } from './isolation.js';
 import type { Response } from './response.js';
 
 /** What the main thread sends for one blocking call. */
@@ -17,12 +20,29 @@ export interface BlockingTask {
   name: string;
   params: Record<string, unknown>;
   boardId: string;
+  /** What ctx.board says (plain data). */
+  board: BoardFacts;
   utterance: string;
   parameters: Record<string, unknown>;
 }
-/** What the worker returns: follow-up commands become names (functions cannot cross threads). */
-export interface BlockingResult {
-  responses: Response[];
+/**
+ * What the worker returns: its responses (follow-up commands become names: functions cannot cross
+ * threads), or the error the handler failed with. A handler's failure is a value, never a rejection, so
+ * a rejected task means one thing only: the worker itself died.
+ */
+export type BlockingResult =
+  | { ok: true; responses: Response[] }
+  | { ok: false; error: { code: ErrorCodeName; message: string; details?: Record<string, unknown> } };
+
+/** A fault of command code in this worker after its task returned (a timer it left), posted to main. */
+export interface WorkerFaultMessage {
+  kind: 'hark.command-fault';
+  code: ErrorCodeName;
+  message: string;
+  details: Record<string, unknown>;
+  command: string | undefined;
+  module: string | undefined;
+  boardId: string | undefined;
 }
 
 const niceness = (workerData as { niceness?: number } | undefined)?.niceness ?? 0;
@@ -36,6 +56,27 @@ if (niceness !== 0) {
 
 const modules = new Map<string, Map<string, AnyCommand>>();
 
+// This thread's own isolation: a blocking handler's leftover timer or floating promise is reported to
+// main by name; the worker keeps serving. A fault outside command code ends this worker (piscina
+// replaces it); it never reaches the host's process.
+const isolation = new CommandIsolation();
+isolation.install();
+isolation.on('fault', (f: import('./isolation.js').CommandFault) => {
+  parentPort?.postMessage({
+    kind: 'hark.command-fault',
+    code: f.error.code,
+    message: f.error.message,
+    details: { ...(f.error.details ?? {}) },
+    command: f.scope.command,
+    module: f.scope.module,
+    boardId: f.scope.boardId,
+  } satisfies WorkerFaultMessage);
+});
+isolation.on('host-fault', (e: HarkError) => {
+  process.stderr.write(`hark command worker: ${e.message}\n`);
+  process.exit(1);
+});
+
 function findCommands(value: unknown, out: Map<string, AnyCommand>, depth = 0): void {
   if (isCommand(value)) out.set(value.name, value);
   else if (Array.isArray(value) && depth < 3) for (const v of value) findCommands(v, out, depth + 1);
@@ -44,7 +85,11 @@ function findCommands(value: unknown, out: Map<string, AnyCommand>, depth = 0): 
 async function exportsOf(moduleUrl: string): Promise<Map<string, AnyCommand>> {
   let commands = modules.get(moduleUrl);
   if (!commands) {
-    const mod = (await import(moduleUrl)) as Record<string, unknown>;
+    isolation.addModule(moduleUrl);
+    const mod = (await isolation.run(
+      { command: undefined, module: moduleUrl, boardId: undefined },
+      () => import(moduleUrl),
+    )) as Record<string, unknown>;
     commands = new Map();
     for (const v of Object.values(mod)) findCommands(v, commands);
     modules.set(moduleUrl, commands);
@@ -63,22 +108,67 @@ async function lookup(moduleUrls: string[], name: string): Promise<AnyCommand> {
 }
 
 export default async function runBlocking(task: BlockingTask): Promise<BlockingResult> {
-  const def = await lookup(task.moduleUrls, task.name);
+  let def: AnyCommand;
+  try {
+    def = await lookup(task.moduleUrls, task.name);
+  } catch (e) {
+    return failure(e, task.name);
+  }
   const extra: Response[] = [];
+  let finished = false;
+  let failTask: (e: HarkError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    failTask = reject;
+  });
   const ctx: CommandContext = {
     boardId: task.boardId,
     utterance: task.utterance,
     command: task.name,
     signal: new AbortController().signal,
     parameters: task.parameters,
+    board: task.board,
+    io: () => {
+      throw new HarkError(
+        'HARK_ERR_COMMANDS_CONTEXT',
+        `command "${task.name}" is blocking: ctx.io() is not available in a worker thread (a johnny-five board must live on the main thread); drive pins from an async command`,
+      );
+    },
     respond: (r) => {
       extra.push(r);
     },
   };
-  const responses = [...(await collectResponses(def.handler(task.params, ctx))), ...extra];
+  const scope = {
+    command: task.name,
+    module: def.moduleUrl ?? task.moduleUrls[0],
+    boardId: task.boardId,
+    fail: (e: HarkError) => {
+      if (!finished) failTask(e);
+    },
+  };
+  try {
+    const own = await isolation.run(scope, () =>
+      Promise.race([collectResponses(def.handler(task.params, ctx)), failed]),
+    );
+    const responses = [...own, ...extra];
+    return {
+      ok: true,
+      responses: responses.map((r) =>
+        r.commands ? { ...r, commands: r.commands.map((c) => (typeof c === 'string' ? c : c.name)) } : r,
+      ),
+    };
+  } catch (e) {
+    return failure(e, task.name);
+  } finally {
+    finished = true;
+  }
+}
+
+function failure(e: unknown, name: string): BlockingResult {
+  const err = isHarkError(e)
+    ? e
+    : new HarkError('HARK_ERR_COMMANDS_HANDLER', `command "${name}" failed: ${(e as Error)?.message ?? e}`);
   return {
-    responses: responses.map((r) =>
-      r.commands ? { ...r, commands: r.commands.map((c) => (typeof c === 'string' ? c : c.name)) } : r,
-    ),
+    ok: false,
+    error: { code: err.code, message: err.message, ...(err.details ? { details: { ...err.details } } : {}) },
   };
 }

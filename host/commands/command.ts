@@ -42,6 +42,44 @@ type ParamsOfRaw<P extends string> = P extends `${string}$${infer Rest}`
     : unknown
   : unknown;
 
+/** A GPIO pin the board offers to commands and the johnny-five modes it supports. */
+export interface BoardPin {
+  readonly pin: number;
+  readonly modes: readonly ('input' | 'output' | 'analog' | 'pwm' | 'servo')[];
+}
+
+/** What a command may know about the board it answers (from the board's HELLO). */
+export interface BoardFacts {
+  readonly id: string;
+  readonly model: string;
+  readonly firmware: string;
+  /** Spare pins for `ctx.io()`; the board's own button, LED and audio pins are never among them. */
+  readonly pins: readonly BoardPin[];
+  readonly speaker: 'none' | 'piezo' | 'pcm';
+  readonly leds: number;
+}
+
+/**
+ * The board's spare pins as a johnny-five IO plugin (hark's HarkIO, host/gpio/hark-io.ts):
+ * `new five.Board({ io: ctx.io(), repl: false, debug: false, sigint: false })`.
+ */
+export interface BoardIo {
+  readonly name: string;
+  readonly boardId: string;
+  readonly isReady: boolean;
+  readonly closed: boolean;
+  /** johnny-five's view of the pins (filled once the plugin is ready): index = pin number. */
+  readonly pins: readonly { readonly supportedModes: readonly number[] }[];
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/** What the host gives commands for one board (the pipeline provides it; tests may fake it). */
+export interface BoardServices {
+  readonly board: BoardFacts;
+  /** The board's IO plugin: one per board, shared by every command of that board. */
+  io(): BoardIo;
+}
+
 /** What a handler gets besides its parameters. */
 export interface CommandContext {
   /** The board whose user spoke. */
@@ -54,6 +92,14 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   /** Parameters of the context this command was matched in (from an earlier response). */
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** The board the user spoke to: model, firmware, spare pins, speaker. */
+  readonly board: BoardFacts;
+  /**
+   * The board's spare pins as a johnny-five IO plugin, over the board's own serial link. Throws
+   * HARK_ERR_COMMANDS_CONTEXT in blocking commands (they run in a worker thread and cannot keep a
+   * johnny-five board) and where the host gives no IO (a dispatcher without a board).
+   */
+  io(): BoardIo;
   /**
    * Sends a response later, from background work (a timer that fires in five minutes). Works after
    * the handler returned. In blocking handlers it adds to the handler's own responses.

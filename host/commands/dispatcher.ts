@@ -7,9 +7,11 @@
 import { EventEmitter } from 'node:events';
 import { HarkError, isHarkError } from '../../base/errors.js';
 import { BlockingPool, type BlockingPoolOptions } from './blocking-pool.js';
-import type { CommandContext } from './command.js';
+import type { WorkerFaultMessage } from './blocking-worker.js';
+import type { BoardFacts, BoardServices, CommandContext } from './command.js';
 import { ContextStack } from './context-stack.js';
 import { responsesOf } from './handler-result.js';
+import { CommandIsolation, type CommandScope } from './isolation.js';
 import { tokenize } from './pattern/tokenize.js';
 import type { CommandMatch, CommandRegistry } from './registry.js';
 import { type DispatchedResponse, type Response, validateResponse } from './response.js';
@@ -25,6 +27,22 @@ export interface DispatcherOptions {
   pool?: BlockingPoolOptions;
   /** Told which command runs, so a blockage report can name it (a Watchdog). */
   tracker?: CommandTracker;
+  /**
+   * Attributes faults of command code (timers, listeners, floating promises) to the command that
+   * caused them. Default: an isolation of this dispatcher's own (its process listeners are installed
+   * by whoever owns the process: the pipeline).
+   */
+  isolation?: CommandIsolation;
+  /** The board a command answers: its facts and IO plugin (`ctx.board`, `ctx.io()`). */
+  services?: (boardId: string) => BoardServices | undefined;
+}
+
+/** Options of one dispatch. */
+export interface DispatchOptions {
+  /** Cancels the command (its ctx.signal aborts). */
+  signal?: AbortSignal;
+  /** Told the match before the handler runs (the pipeline's 'command' event): matched once, here. */
+  onMatch?: (match: CommandMatch, depth: number) => void;
 }
 
 export interface DispatcherStats {
@@ -42,10 +60,12 @@ const noTracker: CommandTracker = { begin() {}, end() {}, runSync: (_n, fn) => f
 export class Dispatcher extends EventEmitter {
   readonly registry: CommandRegistry;
   readonly contexts: ContextStack;
+  readonly isolation: CommandIsolation;
   readonly #timeoutMs: number;
   readonly #poolOptions: BlockingPoolOptions;
   readonly #tracker: CommandTracker;
   readonly #running = new Set<AbortController>();
+  readonly #services: (boardId: string) => BoardServices | undefined;
   #pool: BlockingPool | undefined;
   #stats: DispatcherStats = {
     dispatched: 0,
@@ -63,6 +83,8 @@ export class Dispatcher extends EventEmitter {
     this.#timeoutMs = opts.defaultTimeoutMs ?? 10_000;
     this.#poolOptions = opts.pool ?? {};
     this.#tracker = opts.tracker ?? noTracker;
+    this.isolation = opts.isolation ?? new CommandIsolation();
+    this.#services = opts.services ?? (() => undefined);
   }
 
   /** Finds the command for an utterance: the newest context first, then the root commands. */
@@ -78,8 +100,9 @@ export class Dispatcher extends EventEmitter {
   }
 
   /** Runs the command an utterance names and yields its responses. Never throws. */
-  async *dispatch(boardId: string, utterance: string, opts: { signal?: AbortSignal } = {}) {
+  async *dispatch(boardId: string, utterance: string, opts: DispatchOptions = {}) {
     const found = this.match(boardId, utterance);
+    if (found) opts.onMatch?.(found.match, found.depth);
     this.#stats.dispatched++;
     if (!found) {
       this.#stats.notFound++;
@@ -96,7 +119,7 @@ export class Dispatcher extends EventEmitter {
   async handle(
     boardId: string,
     utterance: string,
-    opts: { signal?: AbortSignal } = {},
+    opts: DispatchOptions = {},
   ): Promise<DispatchedResponse[]> {
     const out: DispatchedResponse[] = [];
     for await (const r of this.dispatch(boardId, utterance, opts)) out.push(r);
@@ -150,15 +173,35 @@ export class Dispatcher extends EventEmitter {
     this.#running.add(ac);
     this.#tracker.begin(name);
     let finished = false;
+    // Everything the handler starts runs as this scope, so a callback that throws later names it.
+    const scope: CommandScope = {
+      command: name,
+      module: command.def.moduleUrl ?? command.modules[0],
+      boardId,
+      fail: (error) => {
+        if (!finished && !ac.signal.aborted) ac.abort(error);
+      },
+    };
+    const inScope = <T>(fn: () => T): T => this.isolation.run(scope, () => this.#tracker.runSync(name, fn));
     const early: Response[] = [];
     let wake: (() => void) | undefined;
     let it: AsyncIterator<unknown> | undefined;
+    const services = this.#services(boardId);
     const ctx: CommandContext = {
       boardId,
       utterance,
       command: name,
       signal: ac.signal,
       parameters,
+      board: services?.board ?? unknownBoard(boardId),
+      io: () => {
+        if (!services)
+          throw new HarkError(
+            'HARK_ERR_COMMANDS_CONTEXT',
+            `command "${name}": ctx.io(): this host gives commands no board IO (board ${boardId} is not served by a pipeline)`,
+          );
+        return services.io();
+      },
       respond: (r) => {
         if (!finished) {
           early.push(r); // delivered in order with the handler's own responses
@@ -172,10 +215,10 @@ export class Dispatcher extends EventEmitter {
     try {
       const source = command.def.options.blocking
         ? this.#runBlocking(boardId, utterance, match, parameters, ac.signal)
-        : this.#tracker.runSync(name, () => responsesOf(command.def.handler(match.params, ctx)));
+        : inScope(() => responsesOf(command.def.handler(match.params, ctx)));
       const iterator = source[Symbol.asyncIterator]();
       it = iterator;
-      let pending = this.#tracker.runSync(name, () => iterator.next());
+      let pending = inScope(() => iterator.next());
       for (;;) {
         while (early.length > 0) yield this.#safe(early.shift()!, boardId, name, false);
         // Wake on the handler's next response or on an early ctx.respond(), whichever comes first.
@@ -189,7 +232,7 @@ export class Dispatcher extends EventEmitter {
         const r = this.#safe(step.value, boardId, name, false);
         yield r;
         if (r.error) break; // an invalid response ends the command
-        pending = this.#tracker.runSync(name, () => iterator.next());
+        pending = inScope(() => iterator.next());
       }
       while (early.length > 0) yield this.#safe(early.shift()!, boardId, name, false);
     } catch (e) {
@@ -212,18 +255,26 @@ export class Dispatcher extends EventEmitter {
     parameters: Readonly<Record<string, unknown>>,
     signal: AbortSignal,
   ): AsyncGenerator<unknown> {
-    this.#pool ??= new BlockingPool(this.#poolOptions);
+    if (!this.#pool) {
+      this.#pool = new BlockingPool(this.#poolOptions);
+      this.#pool.on('fault', (f: WorkerFaultMessage) => this.isolation.relay(f));
+    }
     const result = await this.#pool.run(
       {
         moduleUrls: [...match.command.modules],
         name: match.command.name,
         params: match.params,
         boardId,
+        board: this.#services(boardId)?.board ?? unknownBoard(boardId),
         utterance,
         parameters: { ...parameters },
       },
       signal,
     );
+    if (!result.ok)
+      throw new HarkError(result.error.code, result.error.message, {
+        ...(result.error.details ? { details: result.error.details } : {}),
+      });
     yield* result.responses;
   }
 
@@ -262,6 +313,16 @@ export class Dispatcher extends EventEmitter {
     return { ...r, status: r.status ?? 'success', command, boardId, late };
   }
 }
+
+/** What `ctx.board` says when the dispatcher knows nothing of the board (unit tests, embedding). */
+const unknownBoard = (id: string): BoardFacts => ({
+  id,
+  model: '',
+  firmware: '',
+  pins: [],
+  speaker: 'none',
+  leds: 0,
+});
 
 /** Resolves like `p`, or rejects with the signal's reason as soon as it aborts. */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -2,6 +2,10 @@
 export { BlockingPool, type BlockingPoolOptions, type BlockingPoolStats } from './blocking-pool.js';
 export {
   type AnyCommand,
+  type BoardFacts,
+  type BoardIo,
+  type BoardPin,
+  type BoardServices,
   type CommandContext,
   type CommandDefinition,
   type CommandOptions,
@@ -13,9 +17,15 @@ export {
   type ParamValueTypes,
 } from './command.js';
 export { type ContextLayer, ContextStack, type ContextStackOptions } from './context-stack.js';
-export { Dispatcher, type DispatcherOptions, type DispatcherStats } from './dispatcher.js';
+export {
+  Dispatcher,
+  type DispatcherOptions,
+  type DispatcherStats,
+  type DispatchOptions,
+} from './dispatcher.js';
 export { type ExportGrammarOptions, exportGrammar } from './grammar-export.js';
-export { loadCommandModule, loadCommandsDir } from './loader.js';
+export { type CommandFault, CommandIsolation, type CommandScope } from './isolation.js';
+export { type LoadOptions, loadCommandModule, loadCommandsDir } from './loader.js';
 export type { MatchScore } from './pattern/compile.js';
 export { tokenize } from './pattern/tokenize.js';
 export {

@@ -63,3 +63,18 @@ test('loading errors name the directory or module', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a module whose top-level await never settles fails to load after the timeout, named', async () => {
+  const url = new URL('../../test/fixtures/commands/never-loads.js', import.meta.url).href;
+  const loading: string[] = [];
+  const started = performance.now();
+  await assert.rejects(
+    loadCommandModule(new CommandRegistry(), url, { timeoutMs: 300, onLoading: (u) => loading.push(u) }),
+    (e) =>
+      isHarkError(e, 'HARK_ERR_COMMANDS_LOAD_TIMEOUT') &&
+      e.message.includes('never-loads.js') &&
+      /did not finish loading within 300 ms/.test(e.message),
+  );
+  assert.deepEqual(loading, [url], 'what is loading was said before it hung');
+  assert.ok(performance.now() - started < 5000);
+});

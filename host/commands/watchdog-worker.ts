@@ -47,7 +47,14 @@ while (Atomics.load(ctrl, CTRL_STOP) === 0) {
     }
     post({ kind: 'blocked', blockedMs: age, command: blockedCommand, reportedAt: now });
   } else if (age <= data.thresholdMs && blockedCommand !== undefined) {
-    post({ kind: 'recovered', blockedMs: beat - blockedSince, command: blockedCommand });
+    // The first heartbeat after the block, minus the last one before it: the block's true length
+    // (to within one heartbeat interval).
+    const blockedMs = beat - blockedSince;
+    if (data.stderr) {
+      const what = blockedCommand ? ` while running ${blockedCommand}` : '';
+      writeSync(2, `hark watchdog: main event loop ran again after ${blockedMs} ms blocked${what}\n`);
+    }
+    post({ kind: 'recovered', blockedMs, command: blockedCommand });
     blockedCommand = undefined;
   }
 }

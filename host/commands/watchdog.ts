@@ -53,7 +53,10 @@ export interface CommandTracker {
   runSync<T>(name: string, fn: () => T): T;
 }
 
-/** Events: 'blocked' (BlockageReport), 'recovered' ({ command, blockedMs }). */
+/**
+ * Events: 'blocked' (BlockageReport: what the watchdog saw while main was blocked, delivered once main
+ * runs again), 'recovered' ({ command, blockedMs, error }: the block's whole length).
+ */
 export class Watchdog extends EventEmitter implements CommandTracker {
   readonly thresholdMs: number;
   readonly #worker: Worker;
@@ -163,7 +166,14 @@ export class Watchdog extends EventEmitter implements CommandTracker {
 
   #onMessage(m: WatchdogMessage): void {
     if (m.kind === 'recovered') {
-      this.emit('recovered', { command: m.command, blockedMs: m.blockedMs });
+      const what = m.command ? ` while running ${m.command}` : '';
+      const error = new HarkError(
+        'HARK_ERR_COMMANDS_BLOCKED',
+        `the main event loop was blocked for ${m.blockedMs} ms${what}; declare CPU-heavy or synchronous ` +
+          'commands { blocking: true } so they run in the command worker pool',
+        { details: { command: m.command, blockedMs: m.blockedMs } },
+      );
+      this.emit('recovered', { command: m.command, blockedMs: m.blockedMs, error });
       return;
     }
     this.#blockages++;

@@ -6,9 +6,10 @@
  * When the link reconnects (new HELLO), the plugin replays pin modes, outputs and reports, so a
  * johnny-five program keeps working across a replug (johnny-five itself never reconnects).
  */
+import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { HarkError } from '../../base/errors.js';
-import { GpioCap, type Hello, type Message } from '../../protocol/ts/messages.js';
+import { ErrorCode, GpioCap, type Hello, type Message } from '../../protocol/ts/messages.js';
 
 /** The part of LinkManager the plugin uses (LinkManager satisfies it). */
 export interface GpioTransport {
@@ -42,6 +43,12 @@ export interface HarkIoOptions {
   transport: GpioTransport;
   /** The board's HELLO if the link is already up; otherwise the plugin waits for the 'board' event. */
   hello?: Hello;
+  /**
+   * Called with an exception a listener threw (johnny-five's, or a command's on top of it) instead of
+   * letting it unwind into the link's event dispatch; absent, the exception propagates. Listeners run
+   * in the async context of whoever created the plugin, so what they start is attributed to it.
+   */
+  onListenerError?: (error: unknown, event: string) => void;
 }
 
 const modesOf = (caps: number): number[] => {
@@ -69,6 +76,8 @@ export class HarkIO extends EventEmitter {
   readonly #digitalReads = new Set<number>();
   readonly #analogReads = new Set<number>();
   readonly #servoRange = new Map<number, [number, number]>();
+  readonly #onListenerError: ((error: unknown, event: string) => void) | undefined;
+  readonly #creator = new AsyncResource('HarkIO');
   #closed = false;
 
   readonly #onBoard = (info: { boardId: string; hello: Hello }) => {
@@ -79,19 +88,32 @@ export class HarkIO extends EventEmitter {
     if (e.boardId !== this.boardId) return;
     const m = e.message;
     if (m.type === 'GPIO_STATE') this.#onState(m.pin, m.value);
-    else if (m.type === 'ERROR' && m.code === 6) this.emit('string', `board ${this.boardId}: ${m.message}`);
+    else if (m.type === 'ERROR' && m.code === ErrorCode.GPIO_INVALID_PIN)
+      this.emit('string', `board ${this.boardId}: ${m.message}`);
   };
 
   constructor(opts: HarkIoOptions) {
     super();
     this.boardId = opts.boardId;
     this.#transport = opts.transport;
+    this.#onListenerError = opts.onListenerError;
     this.#transport.on('board', this.#onBoard);
     this.#transport.on('message', this.#onMessage);
     if (opts.hello) {
       const hello = opts.hello;
       // The contract wants connect/ready after the constructor returns (listeners attach first).
       setImmediate(() => this.#setup(hello));
+    }
+  }
+
+  /** Every event reaches its listeners in the creator's async context; what they throw is reported. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (!this.#onListenerError) return super.emit(event, ...args);
+    try {
+      return this.#creator.runInAsyncScope(() => super.emit(event, ...args));
+    } catch (e) {
+      this.#onListenerError(e, String(event));
+      return true;
     }
   }
 

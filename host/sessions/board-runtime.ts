@@ -11,11 +11,23 @@ import {
   CaptureAction,
   CaptureMode,
   ErrorCode,
+  GpioCap,
+  type Hello,
   type Message,
+  SpeakerKind,
 } from '../../protocol/ts/messages.js';
-import type { DispatchedResponse, Dispatcher, Response } from '../commands/index.js';
+import type {
+  BoardFacts,
+  BoardPin,
+  BoardServices,
+  CommandIsolation,
+  DispatchedResponse,
+  Dispatcher,
+  Response,
+} from '../commands/index.js';
 import type { HarkConfig } from '../config/index.js';
 import { errorEvent, type PipelineEvent } from '../events.js';
+import { HarkIO } from '../gpio/hark-io.js';
 import type { BoardInfo, LinkManager } from '../link/index.js';
 import { BoardResponder } from '../responses/board-responder.js';
 import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
@@ -30,6 +42,36 @@ export interface BoardRuntimeDeps {
   dispatcher: Dispatcher;
   config: HarkConfig;
   emit: (e: PipelineEvent) => void;
+  /** Where listener exceptions of this board's IO plugin are attributed and reported. */
+  isolation: CommandIsolation;
+}
+
+const PIN_MODES: [number, BoardPin['modes'][number]][] = [
+  [GpioCap.INPUT, 'input'],
+  [GpioCap.OUTPUT, 'output'],
+  [GpioCap.ANALOG, 'analog'],
+  [GpioCap.PWM, 'pwm'],
+  [GpioCap.SERVO, 'servo'],
+];
+
+/** What a command may know about a board, from its HELLO. */
+export function boardFacts(boardId: string, hello: Hello): BoardFacts {
+  return {
+    id: boardId,
+    model: hello.boardModel,
+    firmware: hello.firmwareVersion,
+    pins: hello.gpio.map((g) => ({
+      pin: g.pin,
+      modes: PIN_MODES.filter(([bit]) => g.caps & bit).map(([, name]) => name),
+    })),
+    speaker:
+      hello.speakerKind === SpeakerKind.PCM
+        ? 'pcm'
+        : hello.speakerKind === SpeakerKind.PIEZO
+          ? 'piezo'
+          : 'none',
+    leds: hello.ledCount,
+  };
 }
 
 /** The protocol's name of a board error code (ErrorCode), or UNKNOWN_<n> for a code this host does not know. */
@@ -44,10 +86,20 @@ export class BoardRuntime {
   info: BoardInfo;
   readonly #d: BoardRuntimeDeps;
   readonly #streams = new Map<number, TranscriptionStream>();
+  #io: HarkIO | undefined;
+  /** What this board offers its commands: `ctx.board` and `ctx.io()`. */
+  readonly services: BoardServices;
 
   constructor(info: BoardInfo, deps: BoardRuntimeDeps) {
     this.info = info;
     this.#d = deps;
+    const facts = () => boardFacts(this.boardId, this.info.hello);
+    this.services = {
+      get board() {
+        return facts();
+      },
+      io: () => this.io(),
+    };
     const responder = new BoardResponder({
       link: deps.link,
       config: deps.config,
@@ -105,6 +157,33 @@ export class BoardRuntime {
 
   get boardId(): string {
     return this.info.boardId;
+  }
+
+  /**
+   * The board's johnny-five IO plugin: one per board, shared by every command (and `pipeline.io()`).
+   * An exception its listeners throw is reported as command code's (by its stack, else as the code
+   * that first asked for the plugin), never unwound into the link.
+   */
+  io(): HarkIO {
+    if (this.#io && !this.#io.closed) return this.#io;
+    const { isolation } = this.#d;
+    const creator = isolation.current();
+    this.#io = new HarkIO({
+      boardId: this.boardId,
+      transport: this.#d.link,
+      hello: this.info.hello,
+      onListenerError: (e, event) => {
+        const scope = isolation.attribute(e) ??
+          creator ?? { command: undefined, module: undefined, boardId: this.boardId };
+        isolation.report(e, { ...scope, boardId: this.boardId }, 'uncaught');
+        this.#d.emit({
+          event: 'session',
+          boardId: this.boardId,
+          line: `board ${this.boardId}: a listener of the IO plugin's "${event}" event threw`,
+        });
+      },
+    });
+    return this.#io;
   }
 
   /** A (re)handshake: new HELLO, board state reset. */
@@ -222,9 +301,7 @@ export class BoardRuntime {
   /** Runs the command `text` names and plays its responses (also used by tests and the demo). */
   async dispatch(text: string): Promise<void> {
     const { dispatcher } = this.#d;
-    const found = dispatcher.match(this.boardId, text);
-    if (found) {
-      const { command, params } = found.match;
+    const onMatch = ({ command, params }: { command: { name: string }; params: Record<string, unknown> }) =>
       this.#d.emit({
         event: 'command',
         boardId: this.boardId,
@@ -232,11 +309,10 @@ export class BoardRuntime {
         params: { ...params },
         utterance: text,
       });
-    }
     let needsInput = false;
     let failed = false;
     try {
-      for await (const r of dispatcher.dispatch(this.boardId, text)) {
+      for await (const r of dispatcher.dispatch(this.boardId, text, { onMatch })) {
         needsInput ||= r.needsInput === true;
         failed ||= r.status === 'error';
         await this.respond(r);
@@ -273,6 +349,7 @@ export class BoardRuntime {
   }
 
   close(): void {
+    this.#io?.close();
     for (const s of this.#streams.values()) s.cancel('closed');
     this.responder.close();
     this.session.close();

@@ -12,7 +12,6 @@ import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import { lightPin } from '../../examples/typescript-starter/src/lights.js';
 import { Harness } from '../../host/cli/demo-harness.js';
 import { loadJohnnyFive } from '../../host/gpio/johnny-five.js';
-import { io } from '../../host/index.js';
 
 const profile: BoardProfile = {
   ...getProfile('emulated'),
@@ -47,7 +46,7 @@ after(async () => {
 test('johnny-five blinks an LED, reads a button and moves a servo on the emulated board', async () => {
   const five = loadJohnnyFive();
   const emulated = h.boards.get(boardId)!;
-  const plugin = io(boardId);
+  const plugin = h.pipeline.io(boardId);
   const board = new five.Board({ io: plugin, repl: false, debug: false, sigint: false });
   if (!board.isReady)
     await within(10_000, 'johnny-five ready', new Promise<void>((r) => board.once('ready', () => r())));
@@ -109,7 +108,7 @@ test('the example pack turns a light on with johnny-five when spoken to', async 
   await h.idleAfter(boardId, e0);
   const fired = h.events.slice(e0).find((e) => e.event === 'command');
   assert.equal(fired && 'command' in fired ? fired.command : undefined, 'lights');
-  const pin = lightPin(io(boardId));
+  const pin = lightPin(h.pipeline.io(boardId));
   assert.equal(pin, 2, "the first output among the profile's spare pins");
   await h.waitFor(
     `pin ${pin} high`,
@@ -122,7 +121,7 @@ test('the example pack turns a light on with johnny-five when spoken to', async 
 test('after an unplug and replug the plugin restores its pins and speech works again', async () => {
   const five = loadJohnnyFive();
   const emulated = h.boards.get(boardId)!;
-  const board = new five.Board({ io: io(boardId), repl: false, debug: false, sigint: false });
+  const board = new five.Board({ io: h.pipeline.io(boardId), repl: false, debug: false, sigint: false });
   if (!board.isReady)
     await within(10_000, 'johnny-five ready', new Promise<void>((r) => board.once('ready', () => r())));
   const led = new five.Led({ pin: 13, board });

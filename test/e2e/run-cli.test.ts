@@ -72,3 +72,28 @@ test('hark run --json serves a board, prints the command, exits 0 on SIGTERM', a
     await board.close();
   }
 });
+
+test('hark run names a commands module that never finishes loading and exits 6', async () => {
+  const hang = fileURLToPath(new URL('../fixtures/commands/never-loads.js', import.meta.url));
+  const child = spawn(process.execPath, [MAIN, 'run', '--port', '/dev/null', '--commands', hang], {
+    env: {
+      ...process.env,
+      HARK_CONFIG_DIR: '/nonexistent/hark-e2e-run',
+      HARK_COMMANDS_LOAD_TIMEOUT_MS: '500',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.equal(code, 6, `exit code; stderr:\n${err}`);
+  assert.match(err, /HARK_ERR_COMMANDS_LOAD_TIMEOUT/);
+  assert.match(err, /never-loads\.js did not finish loading within 500 ms/);
+  assert.match(out + err, /loading commands module .*never-loads\.js/, 'what was loading is said first');
+});

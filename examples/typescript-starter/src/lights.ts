@@ -4,10 +4,18 @@
  * announces, which never include the talk button): the first one that can be an output.
  * johnny-five is optional (`npm install johnny-five`); without it only the on-board LED changes.
  */
-import { command, type FiveLed, type HarkIO, io, isHarkError, loadJohnnyFive, MODES } from 'hark-voice';
+import {
+  type BoardIo,
+  type CommandContext,
+  command,
+  type FiveLed,
+  isHarkError,
+  loadJohnnyFive,
+  MODES,
+} from 'hark-voice';
 
 /** The first spare pin that can drive a light, or undefined when the board has none. */
-export function lightPin(plugin: Pick<HarkIO, 'pins'>): number | undefined {
+export function lightPin(plugin: Pick<BoardIo, 'pins'>): number | undefined {
   const pin = plugin.pins.findIndex((p) => p.supportedModes.includes(MODES.OUTPUT));
   return pin < 0 ? undefined : pin;
 }
@@ -15,7 +23,8 @@ export function lightPin(plugin: Pick<HarkIO, 'pins'>): number | undefined {
 /** One johnny-five Led per board, created on first use; undefined when there is nothing to drive. */
 const lights = new Map<string, Promise<FiveLed | undefined>>();
 
-function lightOf(boardId: string): Promise<FiveLed | undefined> {
+function lightOf(ctx: CommandContext): Promise<FiveLed | undefined> {
+  const { boardId } = ctx;
   let led = lights.get(boardId);
   if (!led) {
     led = (async () => {
@@ -25,12 +34,12 @@ function lightOf(boardId: string): Promise<FiveLed | undefined> {
       } catch {
         return undefined; // johnny-five is not installed: the on-board LED still answers
       }
-      let plugin: HarkIO;
+      let plugin: BoardIo;
       try {
-        plugin = io(boardId);
+        plugin = ctx.io();
       } catch (e) {
         // No board behind this command (`hark say` without one, a test's bare dispatcher): LED only.
-        if (isHarkError(e, 'HARK_ERR_GPIO_NOT_READY')) return undefined;
+        if (isHarkError(e, 'HARK_ERR_COMMANDS_CONTEXT')) return undefined;
         throw e;
       }
       const board = new five.Board({ io: plugin, repl: false, debug: false, sigint: false });
@@ -59,7 +68,7 @@ export default [
   command(
     'turn (the)? (light|lights) $state:OnOff',
     async ({ state }, ctx) => {
-      const led = await lightOf(ctx.boardId);
+      const led = await lightOf(ctx);
       if (state) led?.on();
       else led?.off();
       return {
@@ -81,7 +90,7 @@ export default [
   command(
     '(blink|flash) (the)? (light|lights)',
     async (_params, ctx) => {
-      const led = await lightOf(ctx.boardId);
+      const led = await lightOf(ctx);
       led?.blink(250);
       setTimeout(() => led?.stop().off(), 3000).unref();
       return { text: 'Blinking', led: { effect: 'blink', color: WHITE, periodMs: 250, durationMs: 3000 } };
