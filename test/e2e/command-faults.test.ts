@@ -221,7 +221,7 @@ test('a fault outside command code stops the host with one clean line and exit 1
   assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace for the maker on stderr');
   const fault = events.find((e) => e.event === 'error' && e.code === 'HARK_ERR_HOST_FAULT');
   assert.match(
-    String((fault?.details as { stack?: string }).stack),
+    String((fault?.details as { stack?: string } | undefined)?.stack),
     /at /,
     'the stack is in the error event',
   );
