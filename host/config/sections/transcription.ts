@@ -11,6 +11,12 @@ export const TRANSCRIPTION_KEYS = {
       ),
       threads: integer(0, 0, 64, 'ASR worker threads, each loads the model once (0: min(4, cores))'),
       streamsPerWorker: integer(16, 1, 1024, 'utterances one worker decodes at once'),
+      workerHeapMb: integer(
+        256,
+        32,
+        16_384,
+        'JavaScript heap limit of each ASR worker, MB (native model memory is not counted)',
+      ),
       idleTimeoutMs: integer(
         0,
         0,
