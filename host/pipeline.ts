@@ -156,7 +156,7 @@ export class HarkPipeline extends EventEmitter {
       const started = performance.now();
       await loadCommandModule(registry, m, {
         isolation,
-        timeoutMs: opts.commandLoadTimeoutMs ?? config.commandsLoadTimeoutMs,
+        timeoutMs: opts.commandLoadTimeoutMs ?? config.commandLoadTimeoutMs,
         onLoading: (url) => progress({ stage: 'commands', message: `loading commands module ${url}` }),
       });
       progress({
@@ -189,7 +189,7 @@ export class HarkPipeline extends EventEmitter {
       asr = await TranscriptionService.create({
         ...transcriptionOptions(config.transcription),
         ...(opts.asrThreads ? { threads: opts.asrThreads } : {}),
-        maxHeapMb: config.asrWorkerHeapMb,
+        maxHeapMb: config.transcription.workerHeapMb,
         onProgress: progress,
       });
       const grammar = exportGrammar(registry);

@@ -211,7 +211,7 @@ export class TranscriptionService extends EventEmitter {
             message: this.closed
               ? `the transcription service closed while board ${opts.boardId} was streaming`
               : e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-                ? `the ASR worker decoding board ${opts.boardId}'s stream went over its memory limit (asrWorkerHeapMb) and has been replaced, speak again`
+                ? `the ASR worker decoding board ${opts.boardId}'s stream went over its memory limit (transcription.workerHeapMb) and has been replaced, speak again`
                 : `the ASR worker decoding board ${opts.boardId}'s stream crashed (${e.message}); it has been replaced, speak again`,
           }),
       )

@@ -30,7 +30,7 @@ export interface TranscriptionOptions {
   /** ms before an idle worker (and the models it holds) is stopped; default Infinity (never). */
   idleTimeoutMs?: number;
   /**
-   * JavaScript heap limit of each ASR worker, MB (config `asrWorkerHeapMb`; native model memory is not
+   * JavaScript heap limit of each ASR worker, MB (config `transcription.workerHeapMb`; native model memory is not
    * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
    */
   maxHeapMb?: number;

@@ -79,7 +79,7 @@ test('hark run names a commands module that never finishes loading and exits 6',
     env: {
       ...process.env,
       HARK_CONFIG_DIR: '/nonexistent/hark-e2e-run',
-      HARK_COMMANDS_LOAD_TIMEOUT_MS: '500',
+      HARK_COMMAND_LOAD_TIMEOUT_MS: '500',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
