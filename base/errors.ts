@@ -333,6 +333,15 @@ export const ERRORS = {
       'A Wyoming option is invalid (a server address that is not tcp://HOST:PORT, a port out of range, a timeout out of range).',
     exitCode: ExitCode.CONFIG,
   },
+  HARK_ERR_WYOMING_REMOTE: {
+    description:
+      'Home Assistant (or another Wyoming peer) reported an error for an utterance; its text and code are in the message.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_WYOMING_WORKER: {
+    description: 'The Wyoming worker thread (satellite sockets, remote speech streams) failed; its streams fall back to local recognition.',
+    exitCode: ExitCode.FAILURE,
+  },
   HARK_ERR_MQTT_CONNECT: {
     description:
       'The MQTT broker is unreachable or refused the connection (bad credentials, not authorised, TLS failure); hark keeps retrying with backoff.',

@@ -3,7 +3,16 @@ import { type ErrorCodeName, HarkError, isHarkError } from '../base/errors.js';
 
 export type PipelineEvent =
   | { event: 'listening'; boardId: string; trigger: string; stream: number }
-  | { event: 'transcript'; boardId: string; text: string; engine: string; latencyMs: number; audioMs: number }
+  | {
+      event: 'transcript';
+      boardId: string;
+      text: string;
+      engine: string;
+      latencyMs: number;
+      audioMs: number;
+      /** A remote assistant that acts on the text itself (Home Assistant); absent = local commands. */
+      handledBy?: string;
+    }
   | { event: 'command'; boardId: string; command: string; params: Record<string, unknown>; utterance: string }
   | {
       event: 'response';
@@ -15,7 +24,12 @@ export type PipelineEvent =
     }
   | { event: 'speech'; boardId: string; text: string; durationMs: number; result: 'finished' | 'stopped' }
   | { event: 'session'; boardId: string; line: string }
-  | ErrorEvent;
+  | ErrorEvent
+  /** Beyond one host (host/wyoming, mqtt, dashboard, rooms): a service changed state; `boardId` '' = host-wide. */
+  | { event: 'net'; boardId: string; what: NetService; state: string; detail?: string };
+
+/** The services that report 'net' events. */
+export type NetService = 'satellite' | 'remote-asr' | 'remote-tts' | 'mqtt' | 'dashboard' | 'room';
 
 /** An error as the pipeline reports it: always a registered code (base/ERRORS.md). */
 export type ErrorEvent = {

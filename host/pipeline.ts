@@ -25,6 +25,7 @@ import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
 import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
 import type { LoadProgress } from './transcription/types.js';
+import { type WyomingOptions, WyomingServices } from './wyoming/index.js';
 
 export type { PipelineEvent } from './sessions/board-runtime.js';
 
@@ -55,6 +56,8 @@ export interface PipelineOptions {
   onHostFault?: (error: HarkError) => void;
   /** How long one commands module may take to load (top-level await included), ms. Default 30000. */
   commandLoadTimeoutMs?: number;
+  /** Home Assistant satellites and remote speech engines over Wyoming (host/wyoming); default none. */
+  wyoming?: WyomingOptions;
 }
 
 /** What start() reports while it loads: commands modules, then the speech engine's progress. */
@@ -98,6 +101,8 @@ export class HarkPipeline extends EventEmitter {
   readonly #boards = new Map<string, BoardRuntime>();
   readonly #isolation: CommandIsolation;
   readonly #onHostFault: ((error: HarkError) => void) | undefined;
+  /** Wyoming satellites and remote engines, when configured: it routes each utterance's stream. */
+  #wyoming: WyomingServices | undefined;
   #closed = false;
 
   private constructor(parts: {
@@ -213,6 +218,19 @@ export class HarkPipeline extends EventEmitter {
       onHostFault: opts.onHostFault,
     });
     boards = p.#boards;
+    if (opts.wyoming) {
+      try {
+        p.#wyoming = await WyomingServices.start(opts.wyoming, {
+          local: asr,
+          board: (id) => p.board(id),
+          emit: p.#emit,
+          wakeWords: config.listenMode === 'wake' ? [config.wakePhrase] : [],
+        });
+      } catch (e) {
+        await p.close();
+        throw e;
+      }
+    }
     return p;
   }
 
@@ -224,7 +242,8 @@ export class HarkPipeline extends EventEmitter {
       if (!rt) {
         rt = new BoardRuntime(info, {
           link: this.link,
-          asr: this.asr,
+          asr: this.#wyoming ?? this.asr,
+          ...(this.#wyoming?.synthesize ? { remoteSpeech: this.#wyoming.synthesize } : {}),
           dispatcher: this.dispatcher,
           config: this.config,
           emit: this.#emit,
@@ -234,6 +253,7 @@ export class HarkPipeline extends EventEmitter {
       }
       this.emit('board', info);
       rt.connected(info);
+      void this.#wyoming?.boardConnected(info);
     });
     this.link.on('state', (e: { boardId: string; path: string; state: string; reason?: string }) => {
       this.emit('link', e);
@@ -284,6 +304,11 @@ export class HarkPipeline extends EventEmitter {
     return this.link.open(target);
   }
 
+  /** Wyoming satellites and remote engines, when configured (`wyoming` option). */
+  get wyoming(): WyomingServices | undefined {
+    return this.#wyoming;
+  }
+
   /** The runtime of a connected board. */
   board(boardId: string): BoardRuntime | undefined {
     return this.#boards.get(boardId);
@@ -312,6 +337,7 @@ export class HarkPipeline extends EventEmitter {
     if (this.#closed) return;
     this.#closed = true;
     for (const b of this.#boards.values()) b.close();
+    await this.#wyoming?.close().catch(() => {});
     const results = await Promise.allSettled([this.link.close(), this.asr.close(), this.dispatcher.close()]);
     await this.#watchdog?.close();
     this.#isolation.uninstall();

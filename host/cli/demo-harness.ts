@@ -11,7 +11,7 @@ import { EmulatedBoard } from '../../boards/emulator/index.js';
 import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { Definition } from '../commands/index.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { HarkPipeline, type PipelineEvent, type PipelineProgress } from '../pipeline.js';
+import { HarkPipeline, type PipelineEvent, type PipelineOptions, type PipelineProgress } from '../pipeline.js';
 import { synthesize } from '../tts/espeak.js';
 
 /** Something the emulated board received from the host. */
@@ -30,6 +30,8 @@ export interface HarnessOptions {
   commandModules?: string[];
   asrThreads?: number;
   onProgress?: (p: PipelineProgress) => void;
+  /** Services beyond one host (Wyoming satellites, remote engines), passed to the pipeline as they are. */
+  wyoming?: PipelineOptions['wyoming'];
 }
 
 export interface HarnessBoardOptions {
@@ -85,6 +87,7 @@ export class Harness extends EventEmitter {
       ...(opts.commandModules ? { commandModules: opts.commandModules } : {}),
       ...(opts.asrThreads ? { asrThreads: opts.asrThreads } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.wyoming ? { wyoming: opts.wyoming } : {}),
       link: { heartbeatMs: 1000 },
     });
     return new Harness(pipeline);

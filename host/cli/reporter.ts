@@ -20,6 +20,7 @@ export type CliEventKind =
   | 'gpio'
   | 'session'
   | 'error'
+  | 'net'
   | 'demo'
   | 'config'
   | 'check'

@@ -14,7 +14,7 @@ import type { LinkManager } from '../link/index.js';
 import { type EarconName, earconMessage } from './earcons.js';
 import { type LedState, ledMessage, resolveLed } from './led-priority.js';
 import { planResponse } from './response-plan.js';
-import { prepareAudio, prepareSpeech, type SpeakerAudio } from './speech.js';
+import { prepareAudio, prepareSpeech, type RemoteSpeech, type SpeakerAudio } from './speech.js';
 
 export interface BoardResponderDeps {
   link: LinkManager;
@@ -23,6 +23,8 @@ export interface BoardResponderDeps {
   boardId: string;
   /** The board's current HELLO (it changes on reconnect). */
   hello: () => Hello;
+  /** A remote synthesiser (Wyoming TTS) tried before espeak-ng. */
+  remoteSpeech?: RemoteSpeech;
 }
 
 export class BoardResponder {
@@ -83,7 +85,11 @@ export class BoardResponder {
   async #speak(text: string): Promise<void> {
     const { config } = this.#d;
     try {
-      const audio = await prepareSpeech(text, this.#d.hello(), { voice: config.voice, wpm: config.voiceWpm });
+      const audio = await prepareSpeech(text, this.#d.hello(), {
+        voice: config.voice,
+        wpm: config.voiceWpm,
+        ...(this.#d.remoteSpeech ? { remote: this.#d.remoteSpeech } : {}),
+      });
       const result = await this.#play(audio);
       this.#d.emit({ event: 'speech', boardId: this.#d.boardId, text, durationMs: audio.durationMs, result });
     } catch (e) {

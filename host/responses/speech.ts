@@ -35,7 +35,12 @@ export interface SpeechOptions {
   wpm?: number;
   /** Linear gain applied before encoding (clipped); default 1. Board volume is a VOLUME message. */
   gain?: number;
+  /** Another synthesiser tried first (a Wyoming TTS server); it calls `local` (espeak-ng) when it cannot. */
+  remote?: RemoteSpeech;
 }
+
+/** A synthesiser that may hand the text to `local` (espeak-ng) instead. */
+export type RemoteSpeech = (text: string, local: () => Promise<PcmAudio>) => Promise<PcmAudio>;
 
 /** True when the board can play PCM audio at all (piezo-only boards get tones instead). */
 export const canSpeak = (caps: SpeakerCaps): boolean =>
@@ -96,12 +101,10 @@ export async function prepareSpeech(
     throw new HarkError('HARK_ERR_RESPONSE_SPEECH', `the board has no PCM speaker to say "${text}"`);
   }
   let pcm: PcmAudio;
+  const local = () =>
+    synthesize(text, { voice: opts.voice ?? 'en-us', wpm: opts.wpm ?? 170, sampleRate: caps.speakerSampleRate });
   try {
-    pcm = await synthesize(text, {
-      voice: opts.voice ?? 'en-us',
-      wpm: opts.wpm ?? 170,
-      sampleRate: caps.speakerSampleRate,
-    });
+    pcm = opts.remote ? await opts.remote(text, local) : await local();
   } catch (e) {
     throw new HarkError(
       'HARK_ERR_RESPONSE_SPEECH',

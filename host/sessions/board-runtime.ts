@@ -30,6 +30,7 @@ import { errorEvent, type PipelineEvent } from '../events.js';
 import { HarkIO } from '../gpio/hark-io.js';
 import type { BoardInfo, LinkManager } from '../link/index.js';
 import { BoardResponder } from '../responses/board-responder.js';
+import type { RemoteSpeech } from '../responses/speech.js';
 import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
 import type { Transcript } from '../transcription/types.js';
 import { BoardSession } from './board-session.js';
@@ -38,7 +39,10 @@ export type { PipelineEvent } from '../events.js';
 
 export interface BoardRuntimeDeps {
   link: LinkManager;
-  asr: TranscriptionService;
+  /** Opens each utterance's stream: the local service, or the Wyoming router in front of it. */
+  asr: Pick<TranscriptionService, 'openStream'>;
+  /** A remote synthesiser (Wyoming TTS) tried before espeak-ng. */
+  remoteSpeech?: RemoteSpeech;
   dispatcher: Dispatcher;
   config: HarkConfig;
   emit: (e: PipelineEvent) => void;
@@ -106,6 +110,7 @@ export class BoardRuntime {
       emit: deps.emit,
       boardId: info.boardId,
       hello: () => this.info.hello,
+      ...(deps.remoteSpeech ? { remoteSpeech: deps.remoteSpeech } : {}),
     });
     this.responder = responder;
     const c = deps.config;
@@ -292,9 +297,11 @@ export class BoardRuntime {
       engine: t.engine,
       latencyMs: t.latencyMs,
       audioMs: t.audioMs,
+      ...(t.handledBy ? { handledBy: t.handledBy } : {}),
     });
     const text = this.session.transcribed(t.text, stream);
-    if (text === undefined) return;
+    // A remote assistant (Home Assistant) runs the command itself and sends its reply separately.
+    if (text === undefined || t.handledBy) return;
     await this.dispatch(text);
   }
 

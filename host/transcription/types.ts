@@ -75,7 +75,12 @@ export interface Transcript {
   words?: TranscriptWord[];
   /** 0..1 posterior of the whole hypothesis when the engine provides one. */
   confidence?: number;
-  engine: 'vosk' | 'pocketsphinx';
+  engine: 'vosk' | 'pocketsphinx' | 'wyoming';
+  /**
+   * Set when a remote assistant acts on the text itself (a Home Assistant satellite pipeline): the
+   * session shows and reports the transcript but does not dispatch it to local commands.
+   */
+  handledBy?: string;
   /** Grammar (search) that produced the text. */
   grammar: string;
   /** Audio decoded, in ms. */
