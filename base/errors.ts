@@ -339,7 +339,8 @@ export const ERRORS = {
     exitCode: ExitCode.FAILURE,
   },
   HARK_ERR_WYOMING_WORKER: {
-    description: 'The Wyoming worker thread (satellite sockets, remote speech streams) failed; its streams fall back to local recognition.',
+    description:
+      'The Wyoming worker thread (satellite sockets, remote speech streams) failed; its streams fall back to local recognition.',
     exitCode: ExitCode.FAILURE,
   },
   HARK_ERR_MQTT_CONNECT: {

@@ -102,7 +102,11 @@ export async function prepareSpeech(
   }
   let pcm: PcmAudio;
   const local = () =>
-    synthesize(text, { voice: opts.voice ?? 'en-us', wpm: opts.wpm ?? 170, sampleRate: caps.speakerSampleRate });
+    synthesize(text, {
+      voice: opts.voice ?? 'en-us',
+      wpm: opts.wpm ?? 170,
+      sampleRate: caps.speakerSampleRate,
+    });
   try {
     pcm = opts.remote ? await opts.remote(text, local) : await local();
   } catch (e) {

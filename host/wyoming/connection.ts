@@ -126,7 +126,10 @@ export function parseTcpUri(uri: string, what = 'Wyoming server'): TcpAddress {
   try {
     u = new URL(uri);
   } catch {
-    throw new HarkError('HARK_ERR_WYOMING_CONFIG', `${what} "${uri}" is not a URI like tcp://192.168.1.20:10300`);
+    throw new HarkError(
+      'HARK_ERR_WYOMING_CONFIG',
+      `${what} "${uri}" is not a URI like tcp://192.168.1.20:10300`,
+    );
   }
   const port = Number(u.port);
   if (u.protocol !== 'tcp:' || !u.hostname || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -149,9 +152,13 @@ export function connectWyoming(
     const timer = setTimeout(() => {
       socket.destroy();
       reject(
-        new HarkError('HARK_ERR_WYOMING_CONNECT', `${name}: no connection within ${opts.connectTimeoutMs} ms`, {
-          details: { peer: name },
-        }),
+        new HarkError(
+          'HARK_ERR_WYOMING_CONNECT',
+          `${name}: no connection within ${opts.connectTimeoutMs} ms`,
+          {
+            details: { peer: name },
+          },
+        ),
       );
     }, opts.connectTimeoutMs);
     socket.once('error', (e: NodeJS.ErrnoException) => {

@@ -110,8 +110,7 @@ export function readAudioFormat(e: WyomingEvent, peer: string): AudioFormat {
     width: int(e, 'width', peer, 1, 4),
     channels: int(e, 'channels', peer, 1, 8),
   };
-  if (f.width !== 2)
-    throw fail(e.type, `has width ${f.width}: hark plays 16-bit PCM only (width 2)`, peer);
+  if (f.width !== 2) throw fail(e.type, `has width ${f.width}: hark plays 16-bit PCM only (width 2)`, peer);
   return f;
 }
 
@@ -161,4 +160,7 @@ export function readTimer(e: WyomingEvent, peer: string): TimerEvent {
 }
 
 export const isTimerEvent = (type: string): boolean =>
-  type === 'timer-started' || type === 'timer-updated' || type === 'timer-cancelled' || type === 'timer-finished';
+  type === 'timer-started' ||
+  type === 'timer-updated' ||
+  type === 'timer-cancelled' ||
+  type === 'timer-finished';

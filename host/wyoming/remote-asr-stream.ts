@@ -90,7 +90,11 @@ export class RemoteAsrStream {
     conn.on('close', (why: HarkError | undefined) => {
       if (this.#state === 'streaming' || this.#state === 'awaiting-transcript')
         this.#failed(
-          why ?? new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${this.#name} closed the connection before a transcript`),
+          why ??
+            new HarkError(
+              'HARK_ERR_WYOMING_PROTOCOL',
+              `${this.#name} closed the connection before a transcript`,
+            ),
         );
     });
     conn.send(transcribe(this.#t.language));
@@ -111,7 +115,10 @@ export class RemoteAsrStream {
     if (m.kind === 'abort') {
       this.#eventPortPost({
         type: 'error',
-        error: { code: 'HARK_ERR_TRANSCRIPTION_ABORTED', message: `stream of board ${this.#t.boardId} aborted: ${m.reason}` },
+        error: {
+          code: 'HARK_ERR_TRANSCRIPTION_ABORTED',
+          message: `stream of board ${this.#t.boardId} aborted: ${m.reason}`,
+        },
       });
       this.#finish();
       return;
@@ -139,10 +146,16 @@ export class RemoteAsrStream {
   #sendChunk(m: Extract<AudioRouteMessage, { kind: 'chunk' }>): void {
     const c = this.#converter.chunk(m);
     this.#post({ kind: 'level', boardId: this.#t.boardId, rmsDb: c.rmsDb, peakDb: c.peakDb });
-    if (this.#state === 'connecting' || this.#state === 'streaming') this.#pending.push({ pcm: c.pcm, ts: c.timestampMs });
+    if (this.#state === 'connecting' || this.#state === 'streaming')
+      this.#pending.push({ pcm: c.pcm, ts: c.timestampMs });
     this.#flush();
     for (const ev of c.vad) {
-      this.#eventPortPost({ type: 'speech', state: ev.state, atMs: ev.atMs, ...(ev.reason ? { reason: ev.reason } : {}) });
+      this.#eventPortPost({
+        type: 'speech',
+        state: ev.state,
+        atMs: ev.atMs,
+        ...(ev.reason ? { reason: ev.reason } : {}),
+      });
       if (ev.state === 'end' && (ev.reason === 'max' || this.#t.endOfSpeech.finalizeOnSilence))
         this.#end(ev.reason ?? 'silence');
     }
@@ -211,7 +224,10 @@ export class RemoteAsrStream {
     this.#pending = [];
     const error = toWire(e);
     if (this.#heldOverflow) {
-      this.#eventPortPost({ type: 'error', error: { ...error, message: `${error.message} (utterance too long to replay locally)` } });
+      this.#eventPortPost({
+        type: 'error',
+        error: { ...error, message: `${error.message} (utterance too long to replay locally)` },
+      });
       this.#finish();
       return;
     }

@@ -77,7 +77,10 @@ export class RemoteTranscription extends EventEmitter implements StreamOpener {
       ['responseTimeoutMs', this.#opts.responseTimeoutMs],
     ] as const) {
       if (!Number.isInteger(v) || v < 50 || v > 600_000)
-        throw new HarkError('HARK_ERR_WYOMING_CONFIG', `wyoming.asr.${k} is ${v}: use a whole number of ms in 50..600000`);
+        throw new HarkError(
+          'HARK_ERR_WYOMING_CONFIG',
+          `wyoming.asr.${k} is ${v}: use a whole number of ms in 50..600000`,
+        );
     }
     this.health = new RemoteHealth(
       `Wyoming ASR server ${opts.uri}`,
@@ -95,7 +98,8 @@ export class RemoteTranscription extends EventEmitter implements StreamOpener {
     worker.on('fallback', (m: { id: number; error: WireError }) => this.#fallback(m.id, m.error));
     worker.on('failed', (e: HarkError) => {
       this.health.down(e);
-      for (const { stream } of this.#open.values()) if (!stream.local) stream.fail({ code: e.code, message: e.message });
+      for (const { stream } of this.#open.values())
+        if (!stream.local) stream.fail({ code: e.code, message: e.message });
     });
   }
 
@@ -169,7 +173,9 @@ export class RemoteTranscription extends EventEmitter implements StreamOpener {
       local = this.#local.openStream(rec.opts);
     } catch (e) {
       const h = e as HarkError;
-      void this.#worker.call({ op: 'asr-drop', id, error: { code: h.code, message: h.message } }).catch(() => {});
+      void this.#worker
+        .call({ op: 'asr-drop', id, error: { code: h.code, message: h.message } })
+        .catch(() => {});
       return;
     }
     const { stream } = rec;

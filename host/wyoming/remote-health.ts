@@ -23,18 +23,31 @@ export interface ProbeOptions {
  * One request/answer exchange on a fresh connection: sends `events`, resolves with the first event
  * of type `until`. Rejects on connect failure, timeout, an early close or an `error` event.
  */
-export async function exchange(addr: TcpAddress, events: WyomingEvent[], until: string, opts: ProbeOptions): Promise<WyomingEvent> {
+export async function exchange(
+  addr: TcpAddress,
+  events: WyomingEvent[],
+  until: string,
+  opts: ProbeOptions,
+): Promise<WyomingEvent> {
   const conn = await connectWyoming(addr, { connectTimeoutMs: opts.connectTimeoutMs, what: opts.what });
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new HarkError('HARK_ERR_WYOMING_TIMEOUT', `${conn.peer}: no '${until}' within ${opts.responseTimeoutMs} ms`)),
+        () =>
+          reject(
+            new HarkError(
+              'HARK_ERR_WYOMING_TIMEOUT',
+              `${conn.peer}: no '${until}' within ${opts.responseTimeoutMs} ms`,
+            ),
+          ),
         opts.responseTimeoutMs,
       );
       conn.on('event', (e: WyomingEvent) => {
         if (e.type === 'error') {
           clearTimeout(timer);
-          reject(new HarkError('HARK_ERR_WYOMING_REMOTE', `${conn.peer}: ${String(e.data?.text ?? 'error')}`));
+          reject(
+            new HarkError('HARK_ERR_WYOMING_REMOTE', `${conn.peer}: ${String(e.data?.text ?? 'error')}`),
+          );
         }
         if (e.type !== until) return;
         clearTimeout(timer);
@@ -42,7 +55,13 @@ export async function exchange(addr: TcpAddress, events: WyomingEvent[], until: 
       });
       conn.on('close', (why: HarkError | undefined) => {
         clearTimeout(timer);
-        reject(why ?? new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${conn.peer} closed the connection before '${until}'`));
+        reject(
+          why ??
+            new HarkError(
+              'HARK_ERR_WYOMING_PROTOCOL',
+              `${conn.peer} closed the connection before '${until}'`,
+            ),
+        );
       });
       for (const e of events) conn.send(e);
     });
@@ -55,18 +74,34 @@ export async function exchange(addr: TcpAddress, events: WyomingEvent[], until: 
  * Is an ASR server really answering? A describe is not enough (a wedged server still answers it):
  * it must transcribe 100 ms of silence.
  */
-export function probeTranscribe(addr: TcpAddress, opts: ProbeOptions & { language?: string }): Promise<WyomingEvent> {
+export function probeTranscribe(
+  addr: TcpAddress,
+  opts: ProbeOptions & { language?: string },
+): Promise<WyomingEvent> {
   return exchange(
     addr,
-    [transcribe(opts.language), audioStart(PCM16_16K, 0), audioChunk(PCM16_16K, new Uint8Array(3200), 0), audioStop(100)],
+    [
+      transcribe(opts.language),
+      audioStart(PCM16_16K, 0),
+      audioChunk(PCM16_16K, new Uint8Array(3200), 0),
+      audioStop(100),
+    ],
     'transcript',
     opts,
   );
 }
 
 /** Is a TTS server really answering? It must speak a word to the end. */
-export function probeSynthesize(addr: TcpAddress, opts: ProbeOptions & { voice?: string }): Promise<WyomingEvent> {
-  return exchange(addr, [synthesize('ok', opts.voice ? { name: opts.voice } : undefined)], 'audio-stop', opts);
+export function probeSynthesize(
+  addr: TcpAddress,
+  opts: ProbeOptions & { voice?: string },
+): Promise<WyomingEvent> {
+  return exchange(
+    addr,
+    [synthesize('ok', opts.voice ? { name: opts.voice } : undefined)],
+    'audio-stop',
+    opts,
+  );
 }
 
 /**

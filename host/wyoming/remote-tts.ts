@@ -55,7 +55,11 @@ export class RemoteSynthesizer extends EventEmitter {
   constructor(opts: RemoteTtsOptions) {
     super();
     this.addr = parseTcpUri(opts.uri, 'the Wyoming TTS server');
-    this.#o = { ...opts, connectTimeoutMs: opts.connectTimeoutMs ?? 1500, responseTimeoutMs: opts.responseTimeoutMs ?? 10000 };
+    this.#o = {
+      ...opts,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 1500,
+      responseTimeoutMs: opts.responseTimeoutMs ?? 10000,
+    };
     this.health = new RemoteHealth(
       `Wyoming TTS server ${opts.uri}`,
       async () => {
@@ -101,7 +105,10 @@ export class RemoteSynthesizer extends EventEmitter {
   }
 
   async #request(text: string): Promise<PcmAudio> {
-    const conn = await connectWyoming(this.addr, { connectTimeoutMs: this.#o.connectTimeoutMs, what: 'Wyoming TTS server' });
+    const conn = await connectWyoming(this.addr, {
+      connectTimeoutMs: this.#o.connectTimeoutMs,
+      what: 'Wyoming TTS server',
+    });
     try {
       return await new Promise<PcmAudio>((resolve, reject) => {
         let format: AudioFormat | undefined;
@@ -110,14 +117,20 @@ export class RemoteSynthesizer extends EventEmitter {
         const timer = setTimeout(
           () =>
             reject(
-              new HarkError('HARK_ERR_WYOMING_TIMEOUT', `${conn.peer}: no complete reply within ${this.#o.responseTimeoutMs} ms of 'synthesize'`),
+              new HarkError(
+                'HARK_ERR_WYOMING_TIMEOUT',
+                `${conn.peer}: no complete reply within ${this.#o.responseTimeoutMs} ms of 'synthesize'`,
+              ),
             ),
           this.#o.responseTimeoutMs,
         );
         const done = (err?: HarkError) => {
           clearTimeout(timer);
           if (err) return reject(err);
-          if (!format || bytes === 0) return reject(new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${conn.peer} sent no audio for "${text}"`));
+          if (!format || bytes === 0)
+            return reject(
+              new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${conn.peer} sent no audio for "${text}"`),
+            );
           const all = new Uint8Array(bytes);
           let at = 0;
           for (const p of parts) {
@@ -133,19 +146,38 @@ export class RemoteSynthesizer extends EventEmitter {
               format ??= readAudioFormat(e, conn.peer);
               const p = e.payload ?? new Uint8Array(0);
               bytes += p.length;
-              if (bytes > MAX_REPLY_BYTES) throw new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${conn.peer}: reply longer than ${MAX_REPLY_BYTES} bytes`);
+              if (bytes > MAX_REPLY_BYTES)
+                throw new HarkError(
+                  'HARK_ERR_WYOMING_PROTOCOL',
+                  `${conn.peer}: reply longer than ${MAX_REPLY_BYTES} bytes`,
+                );
               parts.push(p);
             } else if (e.type === 'audio-stop') done();
             else if (e.type === 'error')
-              done(new HarkError('HARK_ERR_WYOMING_REMOTE', `${conn.peer}: ${String(e.data?.text ?? 'error')}`));
+              done(
+                new HarkError('HARK_ERR_WYOMING_REMOTE', `${conn.peer}: ${String(e.data?.text ?? 'error')}`),
+              );
           } catch (err) {
             done(err as HarkError);
           }
         });
         conn.on('close', (why: HarkError | undefined) =>
-          done(why ?? new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${conn.peer} closed the connection before audio-stop`)),
+          done(
+            why ??
+              new HarkError(
+                'HARK_ERR_WYOMING_PROTOCOL',
+                `${conn.peer} closed the connection before audio-stop`,
+              ),
+          ),
         );
-        conn.send(synthesize(text, this.#o.voice ? { name: this.#o.voice, ...(this.#o.speaker ? { speaker: this.#o.speaker } : {}) } : undefined));
+        conn.send(
+          synthesize(
+            text,
+            this.#o.voice
+              ? { name: this.#o.voice, ...(this.#o.speaker ? { speaker: this.#o.speaker } : {}) }
+              : undefined,
+          ),
+        );
       });
     } finally {
       conn.close();

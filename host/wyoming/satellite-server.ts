@@ -58,7 +58,11 @@ export function satelliteInfoEvent(info: SatelliteInfo): WyomingEvent {
         ? [
             {
               ...a('hark-wake', 'hark wake phrase (pocketsphinx, on the host)'),
-              models: info.wakeWords.map((w) => ({ ...a(w, `wake phrase "${w}"`), languages: ['en'], phrase: w })),
+              models: info.wakeWords.map((w) => ({
+                ...a(w, `wake phrase "${w}"`),
+                languages: ['en'],
+                phrase: w,
+              })),
             },
           ]
         : [],
@@ -121,17 +125,28 @@ export class SatelliteServer {
   }
 
   #accept(socket: Socket): void {
-    const conn = new WyomingConnection(socket, { peer: `Home Assistant ${socket.remoteAddress}:${socket.remotePort}` });
+    const conn = new WyomingConnection(socket, {
+      peer: `Home Assistant ${socket.remoteAddress}:${socket.remotePort}`,
+    });
     this.#connections.add(conn);
     conn.on('event', (e: WyomingEvent) => this.#onEvent(conn, e));
     conn.on('close', (why: HarkError | undefined) => {
       this.#connections.delete(conn);
-      if (why) this.#post({ kind: 'error', boardId: this.boardId, error: { code: why.code, message: why.message } });
+      if (why)
+        this.#post({ kind: 'error', boardId: this.boardId, error: { code: why.code, message: why.message } });
       if (conn !== this.#active) return;
       this.#active = undefined;
       this.#reply = undefined;
-      this.#up?.fail(new HarkError('HARK_ERR_WYOMING_CONNECT', `${conn.peer} disconnected during the utterance`));
-      this.#post({ kind: 'sat-client', boardId: this.boardId, state: 'disconnected', peer: conn.peer, ...(why ? { reason: why.message } : {}) });
+      this.#up?.fail(
+        new HarkError('HARK_ERR_WYOMING_CONNECT', `${conn.peer} disconnected during the utterance`),
+      );
+      this.#post({
+        kind: 'sat-client',
+        boardId: this.boardId,
+        state: 'disconnected',
+        peer: conn.peer,
+        ...(why ? { reason: why.message } : {}),
+      });
     });
   }
 
@@ -157,7 +172,11 @@ export class SatelliteServer {
       this.#fromServer(e);
     } catch (err) {
       const h = err as HarkError;
-      this.#post({ kind: 'error', boardId: this.boardId, error: { code: h.code ?? 'HARK_ERR_WYOMING_PROTOCOL', message: h.message } });
+      this.#post({
+        kind: 'error',
+        boardId: this.boardId,
+        error: { code: h.code ?? 'HARK_ERR_WYOMING_PROTOCOL', message: h.message },
+      });
     }
   }
 
@@ -176,7 +195,10 @@ export class SatelliteServer {
         this.#reply ??= { format, parts: [], bytes: 0 }; // tolerate a missing audio-start
         const pcm = e.payload ?? new Uint8Array(0);
         if (this.#reply.bytes + pcm.length > MAX_REPLY_BYTES)
-          throw new HarkError('HARK_ERR_WYOMING_PROTOCOL', `${peer}: reply audio longer than ${MAX_REPLY_BYTES} bytes; dropped`);
+          throw new HarkError(
+            'HARK_ERR_WYOMING_PROTOCOL',
+            `${peer}: reply audio longer than ${MAX_REPLY_BYTES} bytes; dropped`,
+          );
         this.#reply.parts.push(pcm);
         this.#reply.bytes += pcm.length;
         return;
@@ -191,7 +213,9 @@ export class SatelliteServer {
           pcm.set(p, at);
           at += p.length;
         }
-        const durationMs = Math.round((r.bytes / (r.format.width * r.format.channels) / r.format.rate) * 1000);
+        const durationMs = Math.round(
+          (r.bytes / (r.format.width * r.format.channels) / r.format.rate) * 1000,
+        );
         this.#post({ kind: 'sat-audio', boardId: this.boardId, format: r.format, pcm, durationMs });
         return;
       }
@@ -221,7 +245,10 @@ export class SatelliteServer {
     if (!conn || this.#paused) {
       req.eventPort.postMessage({
         type: 'error',
-        error: { code: 'HARK_ERR_WYOMING_CONNECT', message: `board ${this.boardId}: no Home Assistant connected to its satellite` },
+        error: {
+          code: 'HARK_ERR_WYOMING_CONNECT',
+          message: `board ${this.boardId}: no Home Assistant connected to its satellite`,
+        },
       } satisfies StreamEvent);
       req.eventPort.close();
       req.audioPort.close();
@@ -291,8 +318,14 @@ class UpStream {
     this.#post({ kind: 'level', boardId: this.#r.boardId, rmsDb: c.rmsDb, peakDb: c.peakDb });
     this.#conn.send(audioChunk(PCM16_16K, c.pcm, c.timestampMs));
     for (const ev of c.vad) {
-      this.#event({ type: 'speech', state: ev.state, atMs: ev.atMs, ...(ev.reason ? { reason: ev.reason } : {}) });
-      if (ev.state === 'end' && (ev.reason === 'max' || this.#r.endOfSpeech.finalizeOnSilence)) this.#stop(ev.reason ?? 'silence');
+      this.#event({
+        type: 'speech',
+        state: ev.state,
+        atMs: ev.atMs,
+        ...(ev.reason ? { reason: ev.reason } : {}),
+      });
+      if (ev.state === 'end' && (ev.reason === 'max' || this.#r.endOfSpeech.finalizeOnSilence))
+        this.#stop(ev.reason ?? 'silence');
     }
   }
 

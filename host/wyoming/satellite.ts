@@ -16,14 +16,21 @@
  * Mic audio goes up as one `sat-stream` per utterance: link worker → Wyoming worker → socket.
  */
 import { MessageChannel } from 'node:worker_threads';
-import { HarkError } from '../../base/errors.js';
+import type { HarkError } from '../../base/errors.js';
 import { SpeakerKind } from '../../protocol/ts/messages.js';
 import type { PipelineEvent } from '../events.js';
 import type { BoardInfo } from '../link/index.js';
 import type { BoardRuntime } from '../sessions/board-runtime.js';
 import { TranscriptionStream } from '../transcription/stream.js';
 import type { StreamOptions } from '../transcription/types.js';
-import { type AudioFormat, type PipelineStage, played, readRunPipeline, readTimer, type TimerEvent } from './events.js';
+import {
+  type AudioFormat,
+  type PipelineStage,
+  played,
+  readRunPipeline,
+  readTimer,
+  type TimerEvent,
+} from './events.js';
 import { monoFromPcm16 } from './remote-tts.js';
 import type { ControlEvent, SatelliteClientState, SatelliteInfo, WorkerOutput } from './worker-protocol.js';
 import type { WyomingWorker } from './wyoming-worker.js';
@@ -110,17 +117,32 @@ export class BoardSatellite {
       port: this.#o.port,
       info: this.#info(info),
     })) as number;
-    this.#net('listening', `Home Assistant can add tcp://${host}:${this.#port} (Wyoming integration)`);
     return this.#port;
+  }
+
+  /** Where Home Assistant finds this satellite. */
+  announce(): void {
+    this.#net(
+      'listening',
+      `Home Assistant can add tcp://${this.#o.host ?? '0.0.0.0'}:${this.#port} (Wyoming integration)`,
+    );
   }
 
   /** The board (re)connected: its speaker format may have changed. */
   boardConnected(info: BoardInfo): void {
-    void this.#d.worker.call({ op: 'sat-info', boardId: this.boardId, info: this.#info(info) }).catch(() => {});
+    void this.#d.worker
+      .call({ op: 'sat-info', boardId: this.boardId, info: this.#info(info) })
+      .catch(() => {});
   }
 
   #net(state: string, detail?: string): void {
-    this.#d.emit({ event: 'net', boardId: this.boardId, what: 'satellite', state, ...(detail ? { detail } : {}) });
+    this.#d.emit({
+      event: 'net',
+      boardId: this.boardId,
+      what: 'satellite',
+      state,
+      ...(detail ? { detail } : {}),
+    });
   }
 
   /** Opens an utterance stream whose audio goes to Home Assistant. */
@@ -138,7 +160,9 @@ export class BoardSatellite {
           op: 'sat-stream',
           boardId: this.boardId,
           run: { start_stage: 'asr', end_stage: end },
-          ...(session?.trigger === 'wake' && this.#o.wakeWords?.[0] ? { wakeWord: this.#o.wakeWords[0] } : {}),
+          ...(session?.trigger === 'wake' && this.#o.wakeWords?.[0]
+            ? { wakeWord: this.#o.wakeWords[0] }
+            : {}),
           responseTimeoutMs: this.#o.responseTimeoutMs ?? 15000,
           audioPort: audio.port2,
           eventPort: events.port2,
@@ -204,8 +228,14 @@ export class BoardSatellite {
           return;
         case 'error': {
           const text = String(e.data.text ?? 'error');
-          this.#d.emit({ event: 'error', boardId: this.boardId, code: 'HARK_ERR_WYOMING_REMOTE', message: `${peer}: ${text}` });
-          if (rt && (rt.session.state === 'thinking' || rt.session.state === 'listening')) rt.session.failed(`Home Assistant: ${text}`);
+          this.#d.emit({
+            event: 'error',
+            boardId: this.boardId,
+            code: 'HARK_ERR_WYOMING_REMOTE',
+            message: `${peer}: ${text}`,
+          });
+          if (rt && (rt.session.state === 'thinking' || rt.session.state === 'listening'))
+            rt.session.failed(`Home Assistant: ${text}`);
           return;
         }
         case 'run-pipeline': {
@@ -224,7 +254,12 @@ export class BoardSatellite {
       }
     } catch (err) {
       const h = err as HarkError;
-      this.#d.emit({ event: 'error', boardId: this.boardId, code: h.code ?? 'HARK_ERR_WYOMING_PROTOCOL', message: h.message });
+      this.#d.emit({
+        event: 'error',
+        boardId: this.boardId,
+        code: h.code ?? 'HARK_ERR_WYOMING_PROTOCOL',
+        message: h.message,
+      });
     }
   }
 
@@ -234,7 +269,10 @@ export class BoardSatellite {
     else if (t.kind === 'updated' && known) this.#timers.set(t.id, { ...known, ...t });
     else this.#timers.delete(t.id);
     const name = t.name ?? known?.name;
-    this.#net(`timer-${t.kind}`, `timer ${name ? `"${name}" ` : ''}${t.id}${t.totalSeconds !== undefined ? ` ${t.totalSeconds} s` : ''}`);
+    this.#net(
+      `timer-${t.kind}`,
+      `timer ${name ? `"${name}" ` : ''}${t.id}${t.totalSeconds !== undefined ? ` ${t.totalSeconds} s` : ''}`,
+    );
     if (t.kind !== 'finished') return;
     const rt = this.#d.board();
     if (!rt) return;
@@ -270,7 +308,9 @@ export class BoardSatellite {
         rt.session.replyDone(false); // no speaker: the reply cannot be heard here
       }
     } finally {
-      void this.#d.worker.call({ op: 'sat-send', boardId: this.boardId, event: { type: played().type, data: {} } }).catch(() => {});
+      void this.#d.worker
+        .call({ op: 'sat-send', boardId: this.boardId, event: { type: played().type, data: {} } })
+        .catch(() => {});
     }
   }
 
@@ -280,4 +320,3 @@ export class BoardSatellite {
     await this.#d.worker.call({ op: 'sat-close', boardId: this.boardId }).catch(() => {});
   }
 }
-

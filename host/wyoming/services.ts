@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PcmAudio } from '../../base/audio/wav.js';
-import { HarkError } from '../../base/errors.js';
+import type { HarkError } from '../../base/errors.js';
 import type { PipelineEvent } from '../events.js';
 import type { BoardInfo } from '../link/index.js';
 import type { BoardRuntime } from '../sessions/board-runtime.js';
@@ -50,7 +50,11 @@ export interface WyomingDeps {
 /** hark's version, for the satellites' `info` (package.json beside dist/). */
 function harkVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return '0';
   }
@@ -86,10 +90,18 @@ export class WyomingServices implements StreamOpener {
             message: `${uri} is unavailable (${c.reason?.message ?? 'no answer'}); ${local} answers until it is back`,
           });
         }
-        deps.emit({ event: 'net', boardId: '', what, state: c.state, detail: c.state === 'up' ? `${uri} is back` : uri });
+        deps.emit({
+          event: 'net',
+          boardId: '',
+          what,
+          state: c.state,
+          detail: c.state === 'up' ? `${uri} is back` : uri,
+        });
       });
     }
-    worker.on('failed', (e: HarkError) => deps.emit({ event: 'error', boardId: '', code: e.code, message: e.message }));
+    worker.on('failed', (e: HarkError) =>
+      deps.emit({ event: 'error', boardId: '', code: e.code, message: e.message }),
+    );
   }
 
   /** Starts the worker and probes the remote servers once (an absent server is reported now). */
@@ -139,7 +151,12 @@ export class WyomingServices implements StreamOpener {
     let p = this.#starting.get(info.boardId);
     if (!p) {
       p = this.#startSatellite(info).catch((e: HarkError) => {
-        this.#d.emit({ event: 'error', boardId: info.boardId, code: e.code ?? 'HARK_ERR_WYOMING_LISTEN', message: e.message });
+        this.#d.emit({
+          event: 'error',
+          boardId: info.boardId,
+          code: e.code ?? 'HARK_ERR_WYOMING_LISTEN',
+          message: e.message,
+        });
         return undefined;
       });
       this.#starting.set(info.boardId, p);
@@ -153,7 +170,10 @@ export class WyomingServices implements StreamOpener {
     const sat = this.#o.satellite!;
     const fixed = sat.ports?.[boardId];
     if (fixed !== undefined) return fixed;
-    const taken = new Set([...Object.values(sat.ports ?? {}), ...[...this.satellites.values()].map((s) => s.port)]);
+    const taken = new Set([
+      ...Object.values(sat.ports ?? {}),
+      ...[...this.satellites.values()].map((s) => s.port),
+    ]);
     let port = sat.basePort ?? 10700;
     while (taken.has(port)) port++;
     return port;
@@ -176,6 +196,7 @@ export class WyomingServices implements StreamOpener {
     });
     await s.start(info);
     this.satellites.set(info.boardId, s);
+    s.announce();
     if (sat.ports?.[info.boardId] === undefined)
       this.#d.emit({
         event: 'net',

@@ -58,7 +58,13 @@ export type WorkerRequest =
   | { op: 'sat-info'; boardId: string; info: SatelliteInfo }
   | { op: 'sat-close'; boardId: string }
   | { op: 'sat-send'; boardId: string; event: ControlEvent }
-  | ({ op: 'sat-stream'; boardId: string; run: RunPipeline; wakeWord?: string; responseTimeoutMs: number } & StreamAudio)
+  | ({
+      op: 'sat-stream';
+      boardId: string;
+      run: RunPipeline;
+      wakeWord?: string;
+      responseTimeoutMs: number;
+    } & StreamAudio)
   | AsrOpen
   | { op: 'asr-fallback'; id: number; port: MessagePort }
   | { op: 'asr-drop'; id: number; error: WireError }

@@ -27,7 +27,8 @@ function satellite(boardId: string): SatelliteServer {
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'sat-listen': {
-      if (satellites.has(req.boardId)) throw new HarkError('HARK_ERR_WYOMING_LISTEN', `board ${req.boardId} already has a satellite server`);
+      if (satellites.has(req.boardId))
+        throw new HarkError('HARK_ERR_WYOMING_LISTEN', `board ${req.boardId} already has a satellite server`);
       const s = new SatelliteServer(req.boardId, req.info, post);
       const bound = await s.listen(req.host, req.port);
       satellites.set(req.boardId, s);

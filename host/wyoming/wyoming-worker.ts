@@ -52,7 +52,9 @@ export class WyomingWorker extends EventEmitter {
   /** Sends a request; ports in `transfer` move to the worker. */
   call(req: WorkerRequest, transfer: MessagePort[] = []): Promise<unknown> {
     if (this.#failure || this.#closed)
-      return Promise.reject(this.#failure ?? new HarkError('HARK_ERR_WYOMING_WORKER', 'the Wyoming worker is closed'));
+      return Promise.reject(
+        this.#failure ?? new HarkError('HARK_ERR_WYOMING_WORKER', 'the Wyoming worker is closed'),
+      );
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -87,7 +89,9 @@ export class WyomingWorker extends EventEmitter {
 
   #died(e: Error): void {
     if (this.#failure) return;
-    this.#failure = new HarkError('HARK_ERR_WYOMING_WORKER', `the Wyoming worker failed: ${e.message}`, { cause: e });
+    this.#failure = new HarkError('HARK_ERR_WYOMING_WORKER', `the Wyoming worker failed: ${e.message}`, {
+      cause: e,
+    });
     for (const p of this.#pending.values()) p.reject(this.#failure);
     this.#pending.clear();
     this.emit('failed', this.#failure);

@@ -53,7 +53,10 @@ export class PeerSocket extends EventEmitter {
       const w = this.#want;
       if (this.#buf.length < w.data + w.payload) return;
       const inline = (w.header.data as Record<string, unknown> | undefined) ?? {};
-      const extra = w.data > 0 ? (JSON.parse(this.#buf.subarray(0, w.data).toString('utf8')) as Record<string, unknown>) : {};
+      const extra =
+        w.data > 0
+          ? (JSON.parse(this.#buf.subarray(0, w.data).toString('utf8')) as Record<string, unknown>)
+          : {};
       const e: PeerEvent = { type: String(w.header.type), data: { ...inline, ...extra } };
       if (w.payload > 0) e.payload = Buffer.from(this.#buf.subarray(w.data, w.data + w.payload));
       this.#buf = this.#buf.subarray(w.data + w.payload);
@@ -68,7 +71,13 @@ export class PeerSocket extends EventEmitter {
     const dataBytes = data && Object.keys(data).length ? Buffer.from(JSON.stringify(data)) : undefined;
     if (dataBytes) header.data_length = dataBytes.length;
     if (payload?.length) header.payload_length = payload.length;
-    this.socket.write(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), dataBytes ?? Buffer.alloc(0), payload ?? Buffer.alloc(0)]));
+    this.socket.write(
+      Buffer.concat([
+        Buffer.from(`${JSON.stringify(header)}\n`),
+        dataBytes ?? Buffer.alloc(0),
+        payload ?? Buffer.alloc(0),
+      ]),
+    );
   }
 
   /** Resolves with the next event of `type` (already received ones count from `from`). */
@@ -78,7 +87,11 @@ export class PeerSocket extends EventEmitter {
       if (found) return resolve(found);
       const timer = setTimeout(() => {
         this.off('event', on);
-        reject(new Error(`no '${type}' within ${timeoutMs} ms; got ${this.received.map((e) => e.type).join(', ')}`));
+        reject(
+          new Error(
+            `no '${type}' within ${timeoutMs} ms; got ${this.received.map((e) => e.type).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const on = (e: PeerEvent) => {
         if (e.type !== type) return;
@@ -166,13 +179,26 @@ export class FakeAsrServer extends FakeServer {
               installed: true,
               description: 'test ASR',
               version: '1',
-              models: [{ name: 'fake', languages: ['en'], attribution, installed: true, description: null, version: '1' }],
+              models: [
+                {
+                  name: 'fake',
+                  languages: ['en'],
+                  attribution,
+                  installed: true,
+                  description: null,
+                  version: '1',
+                },
+              ],
             },
           ],
         });
       } else if (e.type === 'transcribe') language = e.data.language as string | undefined;
       else if (e.type === 'audio-start')
-        format = { rate: Number(e.data.rate), width: Number(e.data.width), channels: Number(e.data.channels) };
+        format = {
+          rate: Number(e.data.rate),
+          width: Number(e.data.width),
+          channels: Number(e.data.channels),
+        };
       else if (e.type === 'audio-chunk') parts.push(e.payload ?? Buffer.alloc(0));
       else if (e.type === 'audio-stop') {
         const u: ReceivedUtterance = {
@@ -199,7 +225,8 @@ export class FakeAsrServer extends FakeServer {
 export function tonePcm(rate: number, ms: number): Buffer {
   const n = Math.round((rate * ms) / 1000);
   const b = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
+  for (let i = 0; i < n; i++)
+    b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
   return b;
 }
 
@@ -213,7 +240,16 @@ export class FakeTtsServer extends FakeServer {
     p.on('event', (e: PeerEvent) => {
       if (e.type === 'describe') {
         p.send('info', {
-          tts: [{ name: 'fake-tts', attribution, installed: true, description: 'test TTS', version: '1', voices: [] }],
+          tts: [
+            {
+              name: 'fake-tts',
+              attribution,
+              installed: true,
+              description: 'test TTS',
+              version: '1',
+              voices: [],
+            },
+          ],
         });
       } else if (e.type === 'synthesize') {
         this.requests.push(String(e.data.text));
@@ -276,7 +312,12 @@ export class FakeHomeAssistant extends EventEmitter {
         this.#detection = String(e.data.name);
         return;
       case 'run-pipeline':
-        this.#current = { run: e.data, parts: [], chunks: 0, ...(this.#detection ? { detection: this.#detection } : {}) };
+        this.#current = {
+          run: e.data,
+          parts: [],
+          chunks: 0,
+          ...(this.#detection ? { detection: this.#detection } : {}),
+        };
         this.#detection = undefined;
         this.peer.send('transcribe', { language: 'en' });
         return;
@@ -291,7 +332,12 @@ export class FakeHomeAssistant extends EventEmitter {
         if (!c) return;
         this.#current = undefined;
         const pcm = Buffer.concat(c.parts);
-        this.audio.push({ run: c.run, pcm, chunks: c.chunks, ...(c.detection ? { detection: c.detection } : {}) });
+        this.audio.push({
+          run: c.run,
+          pcm,
+          chunks: c.chunks,
+          ...(c.detection ? { detection: c.detection } : {}),
+        });
         this.emit('utterance', this.audio.at(-1));
         const run = this.runs.shift() ?? { transcript: '' };
         this.peer.send('voice-stopped', { timestamp: Math.round(pcm.length / 32) });
@@ -316,7 +362,8 @@ export class FakeHomeAssistant extends EventEmitter {
     const fmt = { rate: 22050, width: 2, channels: 1 };
     this.peer.send('audio-start', { ...fmt, timestamp: 0 });
     const pcm = tonePcm(22050, ms);
-    for (let at = 0; at < pcm.length; at += 2048) this.peer.send('audio-chunk', { ...fmt, timestamp: 0 }, pcm.subarray(at, at + 2048));
+    for (let at = 0; at < pcm.length; at += 2048)
+      this.peer.send('audio-chunk', { ...fmt, timestamp: 0 }, pcm.subarray(at, at + 2048));
     this.peer.send('audio-stop', { timestamp: ms });
   }
 

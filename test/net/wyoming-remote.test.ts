@@ -22,7 +22,11 @@ const spoken = (s: FakeAsrServer) => s.utterances.filter((u) => u.audio.length !
 test('a command utterance is transcribed by the Wyoming ASR server and runs; pocketsphinx is not used', async () => {
   const asr = await new FakeAsrServer().start();
   asr.texts = ['Turn the light on.'];
-  const h = await Harness.start({ commands: demo, asrThreads: 1, wyoming: { asr: { uri: asr.uri, responseTimeoutMs: 5000 } } });
+  const h = await Harness.start({
+    commands: demo,
+    asrThreads: 1,
+    wyoming: { asr: { uri: asr.uri, responseTimeoutMs: 5000 } },
+  });
   try {
     const { boardId } = await addReadyBoard(h, { uid: 'remote-1' });
     const e0 = h.events.length;
@@ -51,7 +55,11 @@ test('a command utterance is transcribed by the Wyoming ASR server and runs; poc
 });
 
 for (const behaviour of ['never-answer', 'close-after-stop', 'garbage'] as const) {
-  const label = { 'never-answer': 'never answers', 'close-after-stop': 'closes before its transcript', garbage: 'answers garbage' }[behaviour];
+  const label = {
+    'never-answer': 'never answers',
+    'close-after-stop': 'closes before its transcript',
+    garbage: 'answers garbage',
+  }[behaviour];
   test(`a server that ${label}: pocketsphinx finishes the utterance, said once`, async () => {
     const asr = await new FakeAsrServer().start();
     const h = await Harness.start({
@@ -71,7 +79,11 @@ for (const behaviour of ['never-answer', 'close-after-stop', 'garbage'] as const
       assert.equal(of(h, 'command', e0)[0]?.command, 'lights');
       const down = of(h, 'error', e0).filter((e) => e.code === 'HARK_ERR_WYOMING_UNAVAILABLE');
       assert.equal(down.length, 1, JSON.stringify(of(h, 'error', e0)));
-      const why = { 'never-answer': /no transcript within 600 ms/, 'close-after-stop': /closed the connection before a transcript/, garbage: /not UTF-8 JSON/ }[behaviour];
+      const why = {
+        'never-answer': /no transcript within 600 ms/,
+        'close-after-stop': /closed the connection before a transcript/,
+        garbage: /not UTF-8 JSON/,
+      }[behaviour];
       assert.match(down[0]!.message, why);
       assert.match(down[0]!.message, /local pocketsphinx answers until it is back/);
       // The next utterance goes local at once: no new connection, no second report.
@@ -126,7 +138,11 @@ test('a server that is gone at start is reported once, probed with backoff, and 
     const [t] = of(h, 'transcript', e1);
     assert.equal(t?.engine, 'wyoming');
     assert.equal(t?.text, 'what time is it');
-    assert.equal(of(h, 'error').filter((e) => e.code === 'HARK_ERR_WYOMING_UNAVAILABLE').length, 1, 'one report for the whole outage');
+    assert.equal(
+      of(h, 'error').filter((e) => e.code === 'HARK_ERR_WYOMING_UNAVAILABLE').length,
+      1,
+      'one report for the whole outage',
+    );
   } finally {
     await h.close();
     await back.stop().catch(() => {});
@@ -148,8 +164,11 @@ test('spoken replies come from the Wyoming TTS server, and from espeak-ng when i
     await h.idleAfter(boardId, e0);
     const [speech] = of(h, 'speech', e0);
     assert.ok(speech, 'a spoken reply');
-    assert.equal(speech.durationMs, 300, 'the server\'s 300 ms reply was played');
-    assert.ok(tts.requests.some((r) => /^It is/.test(r)), JSON.stringify(tts.requests));
+    assert.equal(speech.durationMs, 300, "the server's 300 ms reply was played");
+    assert.ok(
+      tts.requests.some((r) => /^It is/.test(r)),
+      JSON.stringify(tts.requests),
+    );
     tts.behaviour = 'never-answer';
     const e1 = h.events.length;
     await h.say(boardId, 'what time is it');
