@@ -11,7 +11,12 @@ import { EmulatedBoard } from '../../boards/emulator/index.js';
 import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { Definition } from '../commands/index.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { HarkPipeline, type PipelineEvent, type PipelineOptions, type PipelineProgress } from '../pipeline.js';
+import {
+  HarkPipeline,
+  type PipelineEvent,
+  type PipelineOptions,
+  type PipelineProgress,
+} from '../pipeline.js';
 import { synthesize } from '../tts/espeak.js';
 
 /** Something the emulated board received from the host. */

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Harness } from '../../host/cli/demo-harness.js';
 import demo from '../../examples/typescript-starter/src/index.js';
+import { Harness } from '../../host/cli/demo-harness.js';
 import type { PipelineEvent } from '../../host/pipeline.js';
 import { addReadyBoard } from './helpers.js';
 import { FakeAsrServer, FakeTtsServer, rmsDb } from './wyoming-peer.js';

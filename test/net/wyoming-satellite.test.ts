@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import demo from '../../examples/typescript-starter/src/index.js';
 import type { BoardObservation } from '../../host/cli/demo-harness.js';
 import { Harness } from '../../host/cli/demo-harness.js';
-import demo from '../../host/commands/examples/demo-commands.js';
 import type { PipelineEvent } from '../../host/pipeline.js';
 import { LedEffect } from '../../protocol/ts/messages.js';
 import { addReadyBoard } from './helpers.js';
@@ -198,11 +198,7 @@ test('an error from Home Assistant shows as the error state; pause sends utteran
     const heard = ha.audio.length;
     await h.say(boardId, 'turn the light on');
     await h.idleAfter(boardId, e1);
-    assert.equal(
-      of(h, 'command', e1)[0]?.command,
-      'turn (the)? (light|lights) $state:OnOff',
-      'the local command ran',
-    );
+    assert.equal(of(h, 'command', e1)[0]?.command, 'lights', 'the local command ran');
     assert.equal(of(h, 'transcript', e1)[0]?.engine, 'pocketsphinx');
     assert.equal(ha.audio.length, heard, 'nothing went to Home Assistant while paused');
   } finally {
