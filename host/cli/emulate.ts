@@ -84,6 +84,7 @@ export async function startEmulation(o: EmulationOptions, io: CliIo): Promise<Em
   board.on('tone', (steps: { freqHz: number; durationMs: number }[]) =>
     log(`TONE ${steps.map((s) => `${s.freqHz}Hz/${s.durationMs}ms`).join(' ')}`),
   );
+  board.on('volume', (level: number) => log(`VOLUME ${level}%`));
   board.on('speaker', (e: { event: string }) => {
     if (e.event !== 'data') log(`speaker ${e.event}`);
   });

@@ -4,7 +4,7 @@
  * `hark config` start instantly and never load serial or speech native code. Every subcommand
  * module exports `run(argv, io): Promise<number>` returning its exit code (see ExitCode).
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, isHarkError } from '../../base/errors.js';
 import type { CliIo } from './io.js';
@@ -44,6 +44,14 @@ exit codes: 0 ok, 1 failure, 2 usage, 3 config, 4 no board, 5 speech engine, 6 c
 run "hark <command> --help" for a command's options.
 `;
 
+/** The version in hark-voice's package.json (one source: the tarball's, or the checkout's). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], io: MainIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -51,8 +59,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     io.stdout.write(USAGE);
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
-  if (name === '--version') {
-    io.stdout.write('hark 0.1.0\n');
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`hark ${packageVersion()}\n`);
     return ExitCode.OK;
   }
   const sub = SUBCOMMANDS[name];

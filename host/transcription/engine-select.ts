@@ -37,8 +37,10 @@ export function selectEngine(opts: TranscriptionOptions): EngineConfig {
     if (!library) {
       throw new HarkError(
         'HARK_ERR_TRANSCRIPTION_VOSK_LIBRARY',
-        `the vosk npm package has no libvosk.so for ${process.platform}-${process.arch}: set transcription.vosk.library ` +
-          '(aarch64: libvosk.so from vosk-linux-aarch64-0.3.45.zip, https://github.com/alphacep/vosk-api/releases)',
+        `no libvosk found for ${process.platform}-${process.arch}: install the vosk package next to hark ` +
+          '(npm install vosk --ignore-scripts; it carries libvosk for linux-x64, macOS and win-x64), or set ' +
+          'transcription.vosk.library to a libvosk.so (aarch64: from vosk-linux-aarch64-0.3.45.zip, ' +
+          'https://github.com/alphacep/vosk-api/releases)',
       );
     }
     if (!existsSync(library)) {

@@ -29,15 +29,33 @@ interface VoskApi {
   vosk_recognizer_free: Fn;
 }
 
-/** libvosk.so inside the installed `vosk` npm package (linux-x86_64 only), if present. */
+/** Where the `vosk` npm package keeps libvosk for this platform (it ships no other platforms). */
+const VOSK_PACKAGE_LIBS: Record<string, string> = {
+  'linux-x64': 'lib/linux-x86_64/libvosk.so',
+  'darwin-x64': 'lib/osx-universal/libvosk.dylib',
+  'darwin-arm64': 'lib/osx-universal/libvosk.dylib',
+  'win32-x64': 'lib/win-x86_64/libvosk.dll',
+};
+
+/**
+ * libvosk inside an installed `vosk` npm package, if there is one: found from hark's own install (a
+ * sibling dependency) or from the project in the working folder. Only the library file is used —
+ * never the package's JavaScript, whose ffi-napi binding does not build on Node 20 — so vosk is an
+ * optional peer (`npm install vosk --ignore-scripts`), and `transcription.vosk.library` names any other
+ * libvosk (aarch64 boards take it from vosk's release archive).
+ */
 export function bundledVoskLibrary(): string | undefined {
-  try {
-    const pkg = createRequire(import.meta.url).resolve('vosk/package.json');
-    const lib = join(dirname(pkg), 'lib', 'linux-x86_64', 'libvosk.so');
-    return process.platform === 'linux' && process.arch === 'x64' && existsSync(lib) ? lib : undefined;
-  } catch {
-    return undefined;
+  const rel = VOSK_PACKAGE_LIBS[`${process.platform}-${process.arch}`];
+  if (!rel) return undefined;
+  for (const from of [import.meta.url, join(process.cwd(), 'package.json')]) {
+    try {
+      const lib = join(dirname(createRequire(from).resolve('vosk/package.json')), rel);
+      if (existsSync(lib)) return lib;
+    } catch {
+      // not installed where this looks
+    }
   }
+  return undefined;
 }
 
 const apis = new Map<string, VoskApi>();
