@@ -4,6 +4,8 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { HarkError } from '../../base/errors.js';
+import { createLogger, type HarkLogger, LOG_LEVELS, type LogLevelName } from '../../base/log/logger.js';
+import type { CliIo } from './io.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -48,4 +50,40 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   if (!Number.isInteger(n) || n < 0)
     throw new HarkError('HARK_ERR_CLI_USAGE', `--${name} must be a whole number, got "${value}"`);
   return n;
+}
+
+/** Flags of the commands that log (run, emulate, say). */
+export const LOG_OPTIONS = {
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** The log level from --log-level, else HARK_LOG_LEVEL, else debug with --verbose, else info. */
+export function logLevelOf(
+  values: ParsedCommandArgs['values'],
+  env: NodeJS.ProcessEnv = process.env,
+): LogLevelName {
+  const flag = values['log-level'] as string | undefined;
+  const asked = flag ?? env['HARK_LOG_LEVEL'];
+  if (asked === undefined) return values['verbose'] === true ? 'debug' : 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(asked)) {
+    const what = flag !== undefined ? '--log-level' : 'HARK_LOG_LEVEL';
+    throw new HarkError(
+      flag !== undefined ? 'HARK_ERR_CLI_USAGE' : 'HARK_ERR_CONFIG_INVALID',
+      `${what} must be one of ${LOG_LEVELS.join(', ')} (got "${asked}")`,
+    );
+  }
+  return asked as LogLevelName;
+}
+
+/** The logger of a command: its level and format from the flags, lines to the command's stderr. */
+export function loggerFor(values: ParsedCommandArgs['values'], io: CliIo): HarkLogger {
+  const format = values['log-format'] as string | undefined;
+  if (format !== undefined && format !== 'json' && format !== 'pretty')
+    throw new HarkError('HARK_ERR_CLI_USAGE', `--log-format must be json or pretty (got "${format}")`);
+  return createLogger({
+    level: logLevelOf(values),
+    ...(format ? { format } : {}),
+    stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
+  });
 }

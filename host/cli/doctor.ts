@@ -12,6 +12,7 @@ import { ExitCode } from '../../base/errors.js';
 import { ConfigStore } from '../config/index.js';
 import { configDirOf, parseCommandArgs } from './args.js';
 import type { MainIo } from './main.js';
+import { CliReporter } from './reporter.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -193,21 +194,27 @@ export async function runChecks(configDir?: string): Promise<CheckResult[]> {
 
 const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
+const HELP = `usage: hark doctor [--json] [--config-dir DIR]
+
+Checks what hark needs on this computer: Node, pocketsphinx and its model, Vosk (optional), espeak-ng,
+socat, serial permissions (dialout), udev and the hark udev rule, the hark service, and the config.
+Never crashes; exits 1 when something required is missing, with a "fix:" line.
+  --config-dir DIR  check DIR/config.json instead of the per-user config (also HARK_CONFIG_DIR)
+  --json            one {"t","event":"check","name","status","detail","fix"?} line per check
+`;
+
 export async function run(argv: string[], io: MainIo): Promise<number> {
   const { values } = parseCommandArgs('doctor', argv, { 'config-dir': { type: 'string' } });
   if (values.help) {
-    io.stdout.write(
-      'usage: hark doctor [--json]\nchecks engines, models, espeak-ng, socat, serial permissions, udev\n',
-    );
+    io.stdout.write(HELP);
     return ExitCode.OK;
   }
+  const out = CliReporter.forCommand(io, values);
   const results = await runChecks(configDirOf(values));
-  for (const r of results) {
-    if (values.json) io.stdout.write(`${JSON.stringify({ event: 'check', ...r })}\n`);
-    else
-      io.stdout.write(
-        `[${MARK[r.status]}] ${r.name.padEnd(13)} ${r.detail}${r.fix ? `\n       fix: ${r.fix}` : ''}\n`,
-      );
-  }
+  for (const r of results)
+    out.event(
+      { event: 'check', ...r },
+      `[${MARK[r.status]}] ${r.name.padEnd(13)} ${r.detail}${r.fix ? `\n       fix: ${r.fix}` : ''}`,
+    );
   return results.some((r) => r.status === 'fail') ? ExitCode.FAILURE : ExitCode.OK;
 }

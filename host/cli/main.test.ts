@@ -85,3 +85,52 @@ test('hark doctor reports every check and never crashes', async () => {
   }
   assert.equal(code, checks.some((x) => x.status === 'fail') ? ExitCode.FAILURE : ExitCode.OK);
 });
+
+test('the CLI reporter summarises a storm of identical board events and keeps commands', async () => {
+  const { CliReporter } = await import('./reporter.js');
+  const c = capture();
+  const r = new CliReporter({ ...c.io, json: true, now: () => 7, storm: { allow: 2 } });
+  for (let i = 0; i < 10_000; i++) r.event({ event: 'board', boardId: 'b', path: '/dev/x', model: 'm' });
+  for (let i = 0; i < 5; i++) r.event({ event: 'command', boardId: 'b', command: 'volume up' });
+  r.flush();
+  await new Promise<void>((res) => setImmediate(res));
+  const lines = c
+    .out()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(lines.filter((l) => l.event === 'board').length, 2);
+  assert.equal(lines.filter((l) => l.event === 'command').length, 5, 'commands are never held back');
+  const summary = lines.find((l) => l.event === 'log')!;
+  assert.equal(summary.repeated, 9998);
+  assert.match(String(summary.msg), /board event … repeated 9,998 times/);
+  assert.ok(lines.every((l) => typeof l.t === 'number' && typeof l.event === 'string'));
+});
+
+test('every --json line of doctor and config has t and event; doctor --help names --config-dir', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hark-cli-json-'));
+  try {
+    const outputs: string[] = [];
+    for (const argv of [
+      ['doctor', '--json', '--config-dir', dir],
+      ['config', 'get', '--json', '--config-dir', dir],
+      ['config', 'get', 'volume', '--json', '--config-dir', dir],
+      ['config', 'set', 'volume', '20', '--json', '--config-dir', dir],
+      ['config', 'path', '--json', '--config-dir', dir],
+    ]) {
+      const c = capture();
+      await main(argv, c.io);
+      outputs.push(...c.out().trim().split('\n'));
+    }
+    for (const line of outputs) {
+      const o = JSON.parse(line) as { t?: unknown; event?: unknown };
+      assert.equal(typeof o.t, 'number', line);
+      assert.ok(o.event === 'check' || o.event === 'config', line);
+    }
+    const h = capture();
+    assert.equal(await main(['doctor', '--help'], h.io), ExitCode.OK);
+    assert.match(h.out(), /--config-dir DIR/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,6 +6,7 @@ import { ExitCode } from '../../base/errors.js';
 import { listPorts } from '../link/discovery.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { CliReporter } from './reporter.js';
 
 const HELP = `usage: hark ports [--json]
 
@@ -20,16 +21,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.OK;
   }
+  const out = CliReporter.forCommand(io, values);
   const listing = await listPorts();
-  if (values['json']) {
-    io.stdout.write(`${JSON.stringify({ ports: listing.ports, error: listing.error?.message ?? null })}\n`);
-    return listing.error ? ExitCode.NO_BOARD : ExitCode.OK;
-  }
   if (listing.error) {
-    io.stderr.write(`hark ports: ${listing.error.message} [${listing.error.code}]\n`);
+    out.event({ event: 'error', code: listing.error.code, message: listing.error.message });
+    if (!out.json) io.stderr.write(`hark ports: ${listing.error.message} [${listing.error.code}]\n`);
     return ExitCode.NO_BOARD;
   }
-  if (listing.ports.length === 0) {
+  if (listing.ports.length === 0 && !out.json) {
     io.stdout.write(
       'no serial ports found (is the board plugged in? try another cable: some carry power only)\n',
     );
@@ -38,7 +37,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   for (const p of listing.ports) {
     const id = p.vendorId && p.productId ? `${p.vendorId}:${p.productId}` : '----:----';
     const mark = p.profiles.length > 0 ? `hark? ${p.profiles.join(' | ')}` : '';
-    io.stdout.write(`${p.path.padEnd(22)} ${id}  ${(p.manufacturer ?? '').padEnd(24)} ${mark}\n`);
+    out.event(
+      { event: 'port', ...p },
+      `${p.path.padEnd(22)} ${id}  ${(p.manufacturer ?? '').padEnd(24)} ${mark}`,
+    );
   }
   return ExitCode.OK;
 }

@@ -5,17 +5,24 @@
  */
 
 import { ExitCode, HarkError, isHarkError } from '../../base/errors.js';
+import type { Logger } from '../../base/log/logger.js';
+import { getProfile } from '../../boards/profiles/profile-loader.js';
+import type { Message } from '../../protocol/ts/messages.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { listPorts } from '../link/index.js';
+import { type BoardInfo, listPorts } from '../link/index.js';
 import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 
-import { configDirOf, parseCommandArgs } from './args.js';
+import { configDirOf, LOG_OPTIONS, loggerFor, parseCommandArgs } from './args.js';
+import { describeHello, describeStats, logBoardFrame } from './board-log.js';
 import { EXAMPLE_PACK } from './example-pack.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
 import { Shutdown } from './shutdown.js';
 
-const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--json] [--verbose]
+/** How often --verbose logs each board's link counters. */
+const COUNTERS_EVERY_MS = 30_000;
+
+const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--json] [--verbose] [--log-level L]
 
 Serves every board: listens, recognises, runs commands and answers on the board.
   --port PATH       serial device to open (repeatable); default: config "port", else auto-detect by USB id
@@ -23,7 +30,11 @@ Serves every board: listens, recognises, runs commands and answers on the board.
   --commands FILE   command module to load (repeatable); default: config "commands", else the example pack
   --wake            hands-free: listen for the wake phrase (config listenMode=wake)
   --config-dir DIR  read the config from DIR instead of the per-user folder
-Events are printed as they happen; --json prints them as JSON lines (see host/cli/README.md).
+  --verbose, -v     log at debug level: each board's HELLO, its LOG frames, session transitions, link counters
+  --log-level L     fatal, error, warn, info (default), debug, trace or silent (also HARK_LOG_LEVEL)
+  --log-format F    json or pretty (default: pretty on a terminal, json otherwise, e.g. in the journal)
+Events are printed as they happen on stdout; --json prints them as JSON lines (see host/cli/README.md).
+Logs go to stderr; errors are printed there too.
 Exit codes: 0 stopped by a signal, 3 bad config, 4 no board, 5 speech engine failed, 6 commands failed.
 `;
 
@@ -47,8 +58,6 @@ export function describeEvent(e: PipelineEvent): string | undefined {
         : undefined;
     case 'speech':
       return `${e.boardId}: spoke "${e.text}" (${e.result})`;
-    case 'error':
-      return `${e.boardId || 'host'}: error ${e.code}: ${e.message}`;
     default:
       return undefined;
   }
@@ -61,17 +70,22 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     commands: { type: 'string', multiple: true },
     wake: { type: 'boolean' },
     'config-dir': { type: 'string' },
+    ...LOG_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(HELP);
     return ExitCode.OK;
   }
-  const out = CliReporter.forCommand(io, values);
+  const logger = loggerFor(values, io);
+  const log = logger.log;
+  const out = CliReporter.forCommand(io, values, logger);
   const dir = configDirOf(values);
   const store = new ConfigStore(dir ? { cwd: dir } : {});
   const report = store.report();
-  for (const w of report.warnings) out.note(`hark run: ${w}`);
+  for (const w of report.warnings) log.warn(w);
   const config: HarkConfig = report.config;
+  // A bad --profile is a usage/config error: say so before loading a model for nothing.
+  if (values.profile) getProfile(values.profile as string);
   // The profile's baud rate wins unless the user chose one (file or HARK_BAUD_RATE).
   const explicitBaud = report.sources['baudRate'] !== 'default';
   if (values.wake) config.listenMode = 'wake';
@@ -93,6 +107,11 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   }
 
   const shutdown = new Shutdown();
+  const counters = new Map<string, NodeJS.Timeout>();
+  shutdown.add(() => {
+    out.flush();
+    logger.flush();
+  });
   try {
     out.progress('loading the speech recogniser...');
     const pipeline = await HarkPipeline.start({
@@ -101,18 +120,55 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
       onProgress: (p) => out.progress(p.message),
     });
     shutdown.add(() => pipeline.close());
-    pipeline.on('event', (e: PipelineEvent) => {
-      if (e.event === 'session') out.debug(e.line);
-      else out.event(e, describeEvent(e));
+    shutdown.add(() => {
+      for (const t of counters.values()) clearInterval(t);
     });
-    pipeline.on('link', (e: { boardId: string; path: string; state: string; reason?: string }) =>
+    const boardLogs = new Map<string, Logger>();
+    const boardLog = (boardId: string) => {
+      let l = boardLogs.get(boardId);
+      if (!l) {
+        l = log.child({ boardId });
+        boardLogs.set(boardId, l);
+      }
+      return l;
+    };
+    const logCounters = (boardId: string, level: 'debug' | 'info') =>
+      pipeline.link
+        .stats(boardId)
+        .then((s) => boardLog(boardId)[level](describeStats(s)))
+        .catch(() => undefined); // the board went away meanwhile: nothing to count
+    pipeline.on('event', (e: PipelineEvent) => {
+      if (e.event === 'session') boardLog(e.boardId).debug(e.line);
+      else if (e.event === 'error') {
+        // Errors are diagnostics: stderr in human mode (the watchdog's too), a JSON event with --json.
+        if (out.json) out.event(e);
+        else (e.boardId ? boardLog(e.boardId) : log).error({ code: e.code }, e.message);
+      } else out.event(e, describeEvent(e));
+    });
+    pipeline.on('board', (info: BoardInfo) => {
+      boardLog(info.boardId).debug(describeHello(info.hello));
+      if (values.verbose && !counters.has(info.boardId)) {
+        const t = setInterval(() => void logCounters(info.boardId, 'debug'), COUNTERS_EVERY_MS);
+        t.unref();
+        counters.set(info.boardId, t);
+      }
+    });
+    pipeline.link.on('message', (e: { boardId: string; message: Message }) => {
+      if (e.message.type === 'LOG') logBoardFrame(boardLog(e.boardId), e.message);
+    });
+    pipeline.on('link', (e: { boardId: string; path: string; state: string; reason?: string }) => {
       out.event(
         { event: 'link', ...e },
         values.verbose || e.state !== 'connecting'
           ? `${e.boardId}: link ${e.state}${e.reason ? ` (${e.reason})` : ''}`
           : undefined,
-      ),
-    );
+      );
+      if (e.state === 'disconnected' || e.state === 'failed') void logCounters(e.boardId, 'debug');
+    });
+    // Closers run last-added first: the final counters are read while the link is still open.
+    shutdown.add(async () => {
+      for (const b of pipeline.boards) await logCounters(b.boardId, 'info');
+    });
     out.note(`commands: ${pipeline.registry.commands.map((c) => c.name).join(', ')}`);
     const opened = await Promise.allSettled(
       ports.map((path) =>
@@ -130,7 +186,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
           { event: 'board', boardId: r.value.boardId, path: r.value.path, model: r.value.hello.boardModel },
           `${r.value.boardId}: ${r.value.hello.boardModel} on ${r.value.path} — hold the button and speak`,
         );
-      else out.note(`${ports[i]}: ${(r.reason as Error).message}`);
+      else log.error({ path: ports[i] }, (r.reason as Error).message);
     }
     if (opened.every((r) => r.status === 'rejected') && !shutdown.closing) {
       throw new HarkError('HARK_ERR_CLI_NO_BOARD', `none of ${ports.join(', ')} could be opened`);

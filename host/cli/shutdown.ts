@@ -1,7 +1,9 @@
 /**
  * Clean shutdown on SIGINT/SIGTERM: runs the registered closers (ports, workers) once, in reverse
  * order of registration, then resolves `done` so the command returns its exit code. A second signal
- * while closing exits at once (a stuck close must never trap the user).
+ * while closing exits at once with code 130 (a stuck close must never trap the user): the handlers stay
+ * installed until every closer has finished, so that second signal is always ours, never the default
+ * action that kills the process by signal.
  */
 export class Shutdown {
   readonly done: Promise<string>;
@@ -35,8 +37,6 @@ export class Shutdown {
   async close(reason = 'done'): Promise<unknown[]> {
     if (this.#closing) return [];
     this.#closing = true;
-    process.off('SIGINT', this.#onSignal);
-    process.off('SIGTERM', this.#onSignal);
     const errors: unknown[] = [];
     for (const c of this.#closers.reverse()) {
       try {
@@ -45,6 +45,8 @@ export class Shutdown {
         errors.push(e);
       }
     }
+    process.off('SIGINT', this.#onSignal);
+    process.off('SIGTERM', this.#onSignal);
     this.#resolve(reason);
     return errors;
   }

@@ -37,8 +37,20 @@ test('hark ports: lists ports with profile matches, or says listing failed and s
   }
   const j = memIo();
   await ports(['--json'], j.io);
-  const parsed = JSON.parse(j.out()) as { ports: unknown[]; error: string | null };
-  assert.equal(parsed.ports.length, listing.ports.length);
+  // One JSON line per port (or one error event), each with `t` and `event` like every --json output.
+  const lines = j
+    .out()
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { t: number; event: string });
+  assert.ok(lines.every((l) => typeof l.t === 'number'));
+  if (listing.error)
+    assert.deepEqual(
+      lines.map((l) => l.event),
+      ['error'],
+    );
+  else assert.equal(lines.filter((l) => l.event === 'port').length, listing.ports.length);
 });
 
 test('hark emulate: the printed path is a board that speaks the WAV after --press-after-ms', async () => {
