@@ -1,23 +1,40 @@
 /**
- * A serial device opened with Node's own non-blocking tty streams, for use inside worker threads.
+ * TtyPort, the Linux port transport: a serial device opened with Node's own tty streams, usable inside
+ * worker threads, whose writes never block the thread.
+ *
  * Why not serialport's native binding: @serialport/bindings-cpp 13 registers its read/write poller on
  * `uv_default_loop()` (src/poller.cpp), i.e. the MAIN thread's loop, so a port opened in a worker is
  * serviced on the main thread and aborts the process ("Entering the V8 API without proper locking").
- * Node's tty streams use the calling thread's loop. Line settings (baud, raw, hupcl) are applied with
- * `stty` (coreutils) before opening; pseudo-terminals ignore them, so ptys skip that step.
- * Two descriptors (read and write) so each stream owns and closes its own. libuv re-opens a tty into a
- * descriptor of its own (uv_tty_init), so the ones opened here are closed here, after the streams.
+ * Node's tty streams use the calling thread's loop.
+ *
+ * Why writes cannot block: Node's `tty.WriteStream` constructor calls `this._handle.setBlocking(true)`
+ * (lib/tty.js, "Prevents interleaved or dropped stdout/stderr output for terminals", nodejs/node#1771),
+ * which on Unix is `uv_stream_set_blocking()` → `uv__nonblock(fd, 0)` (libuv src/unix/stream.c): the
+ * descriptor goes back to blocking mode, and one device whose reader stopped (a hung USB-CDC firmware,
+ * a pty nobody reads) then blocks write(2) — and with it every port the thread serves. We undo it right
+ * after construction with `_handle.setBlocking(false)`. That is safe because `uv_tty_init()` (libuv
+ * src/unix/tty.c) re-opened the device into a descriptor of its own (a pty slave or a USB tty is
+ * "is_slave", so it is re-opened by name) and did not set UV_HANDLE_BLOCKING_WRITES; with O_NONBLOCK a
+ * full device makes `uv__write()` get EAGAIN, keep the request queued and wait for POLLOUT, exactly as a
+ * socket does. Verified on Linux ptys by test/link/tty-port.test.ts (a reader that never reads: the
+ * thread stays responsive, the write completes once the reader drains). libuv's own queue is unbounded,
+ * so the caller (FrameWriter) hands it a few KiB at a time.
+ *
+ * Line settings (baud, raw, hupcl) are applied with `stty` (coreutils) after the device opened, so a
+ * missing or forbidden device is reported by open(2)'s own errno; pseudo-terminals skip stty.
+ * Closing: the streams close their (libuv-owned) descriptors first; our own descriptors — the last
+ * references to the device — are then closed on the thread pool (fs.close), because the last close
+ * of a USB serial tty with unsent output waits up to its `closing_wait` (30 s by default) in the
+ * kernel, which must never happen on the link worker's thread.
  */
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, openSync, realpathSync } from 'node:fs';
+import { close as closeFd, closeSync, constants, openSync, realpathSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
+import { HarkError } from '../errors.js';
+import type { LinkPort, TtyLineSettings } from './transport.js';
 
-export interface TtyLineSettings {
-  baudRate: number;
-  /** Drop DTR/RTS on the last close (resets an Arduino). */
-  hupcl: boolean;
-}
+export type { LinkPort, OpenLinkPort, TtyLineSettings } from './transport.js';
 
 /** True for /dev/pts/* (and the symlinks socat creates to them). */
 function isPty(path: string): boolean {
@@ -33,20 +50,38 @@ function stty(path: string, s: TtyLineSettings): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('stty', args, { timeout: 5000 }, (err, _out, stderr) =>
       err
-        ? reject(new Error(`stty ${args.join(' ')} failed: ${String(stderr).trim() || err.message}`))
+        ? reject(
+            new HarkError(
+              'HARK_ERR_LINK_OPEN',
+              `cannot apply line settings to ${path} (stty ${args.join(' ')}: ${String(stderr).trim() || err.message}): the device is not a serial port that accepts ${s.baudRate} baud — check the path, or choose the board's profile (--profile ID) so its baud rate is used`,
+              { details: { path, errno: 'ESTTY' } },
+            ),
+          )
         : resolve(),
     );
   });
 }
 
-/** What a BoardLink needs from a port: 'data' (Buffer) and 'close' events, write with callback, close. */
-export interface LinkPort extends EventEmitter {
-  write(bytes: Uint8Array, cb?: (err?: Error | null) => void): boolean;
-  close(): Promise<void>;
+/** What open(2) failing with `errno` on `path` means for a maker, and what to do. */
+export function describeOpenError(path: string, errno: string | undefined, raw: string): string {
+  switch (errno) {
+    case 'ENOENT':
+      return `${path} does not exist: the board is not plugged in (or the path is wrong — \`hark ports\` lists serial devices)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to open ${path}: add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again) or install hark's udev rule (deploy/)`;
+    case 'EBUSY':
+      return `${path} is in use by another program (a serial monitor, ModemManager, another hark): close it`;
+    case 'ENXIO':
+    case 'ENODEV':
+    case 'EIO':
+      return `${path} exists but no device answers behind it (unplugged while opening, or a dead USB bridge): replug the board`;
+    case 'ENOTTY':
+      return `${path} is not a serial device`;
+    default:
+      return `cannot open ${path}: ${raw}`;
+  }
 }
-
-/** Opens a port for a link; the link worker uses TtyPort.open, fast unit tests a mock (mock-port.ts). */
-export type OpenLinkPort = (path: string, line: TtyLineSettings) => Promise<LinkPort>;
 
 export class TtyPort extends EventEmitter implements LinkPort {
   private readonly rd: ReadStream;
@@ -55,10 +90,30 @@ export class TtyPort extends EventEmitter implements LinkPort {
   private readonly fds: number[];
   isOpen = true;
 
-  /** Opens `path` (applying `line` first unless it is a pty). Rejects with the system's message. */
+  /**
+   * Opens `path`, then applies `line` (unless it is a pty). Rejects with HARK_ERR_LINK_OPEN whose
+   * details.errno is open(2)'s code (ENOENT, EACCES, EBUSY …) or 'ESTTY'.
+   */
   static async open(path: string, line?: TtyLineSettings): Promise<TtyPort> {
-    if (line && !isPty(path)) await stty(path, line);
-    return new TtyPort(path);
+    let port: TtyPort;
+    try {
+      port = new TtyPort(path);
+    } catch (e) {
+      const errno = (e as NodeJS.ErrnoException).code;
+      throw new HarkError('HARK_ERR_LINK_OPEN', describeOpenError(path, errno, (e as Error).message), {
+        cause: e,
+        details: { path, ...(errno ? { errno } : {}) },
+      });
+    }
+    if (line && !isPty(path)) {
+      try {
+        await stty(path, line);
+      } catch (e) {
+        await port.close();
+        throw e;
+      }
+    }
+    return port;
   }
 
   constructor(readonly path: string) {
@@ -76,6 +131,8 @@ export class TtyPort extends EventEmitter implements LinkPort {
     this.rd = new ReadStream(rfd);
     this.rd.setRawMode(true);
     this.wr = new WriteStream(wfd);
+    // See the file comment: undo WriteStream's setBlocking(true) so a full device queues, never blocks.
+    (this.wr as unknown as { _handle: { setBlocking(b: boolean): number } })._handle.setBlocking(false);
     // Only close what libuv did not take over (it normally re-opens the tty into its own descriptor).
     const handleFd = (s: object) => (s as { _handle?: { fd?: number } })._handle?.fd;
     this.fds = [rfd, wfd].filter((fd, i) => handleFd(i === 0 ? this.rd : this.wr) !== fd);
@@ -87,6 +144,14 @@ export class TtyPort extends EventEmitter implements LinkPort {
     this.wr.on('drain', () => this.emit('drain'));
   }
 
+  /** Bytes accepted by write() that the device has not taken yet (Node's and libuv's queues). */
+  get pendingBytes(): number {
+    return (
+      this.wr.writableLength +
+      ((this.wr as unknown as { _handle?: { writeQueueSize?: number } })._handle?.writeQueueSize ?? 0)
+    );
+  }
+
   /** Queues bytes; `cb` runs once they reached the device. Returns false when the caller should wait for 'drain'. */
   write(bytes: Uint8Array, cb?: (err?: Error | null) => void): boolean {
     if (!this.isOpen) {
@@ -96,7 +161,7 @@ export class TtyPort extends EventEmitter implements LinkPort {
     return this.wr.write(bytes, cb);
   }
 
-  /** Closes both descriptors; emits 'close' once (also after the device vanished). */
+  /** Closes both descriptors (unsent bytes are discarded); emits 'close' once (also after the device vanished). */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.isOpen = false;
@@ -107,13 +172,8 @@ export class TtyPort extends EventEmitter implements LinkPort {
         s.destroy();
       });
     this.closing = Promise.all([done(this.rd), done(this.wr)]).then(() => {
-      for (const fd of this.fds) {
-        try {
-          closeSync(fd);
-        } catch {
-          // already closed
-        }
-      }
+      // On the thread pool: the last close of a USB tty may wait in the kernel for unsent output.
+      for (const fd of this.fds) closeFd(fd, () => {});
       this.emit('close');
     });
     return this.closing;
