@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { WorkerRpc } from '../../base/worker-rpc.js';
 import type { EmulatedBoardOptions, EmulatorStats, LedState } from './emulated-board.js';
 import type { SpeakerStats } from './speaker-sim.js';
 
@@ -17,39 +18,24 @@ export interface RemoteSnapshot {
   streaming: boolean;
 }
 
+/** A board event forwarded by thread.ts. */
+export interface RemoteBoardEvent {
+  event: string;
+  index: number;
+  payload: unknown;
+}
+
 export class EmulatorThread {
   private readonly worker: Worker;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly rpc: WorkerRpc<Record<string, unknown>, RemoteBoardEvent>;
   private readonly boards = new Map<number, RemoteBoard>();
 
   private constructor() {
     this.worker = new Worker(new URL('./thread.js', import.meta.url));
-    this.worker.on(
-      'message',
-      (m: {
-        id?: number;
-        ok?: boolean;
-        value?: unknown;
-        message?: string;
-        event?: string;
-        index?: number;
-        payload?: unknown;
-      }) => {
-        if (m.event !== undefined) {
-          this.boards.get(m.index!)?.emit(m.event, m.payload);
-          return;
-        }
-        const p = this.pending.get(m.id!);
-        this.pending.delete(m.id!);
-        if (m.ok) p?.resolve(m.value);
-        else p?.reject(new Error(m.message));
-      },
-    );
-    this.worker.on('error', (e) => {
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
+    this.rpc = new WorkerRpc<Record<string, unknown>, RemoteBoardEvent>(this.worker, {
+      onEvent: (m) => this.boards.get(m.index)?.emit(m.event, m.payload),
     });
+    this.worker.on('error', (e) => this.rpc.fail(e));
   }
 
   static async start(): Promise<EmulatorThread> {
@@ -75,11 +61,7 @@ export class EmulatorThread {
 
   /** @internal */
   request(req: Record<string, unknown>): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...req });
-    });
+    return this.rpc.call(req);
   }
 
   /** Closes every board (removing their ptys) and stops the thread. */

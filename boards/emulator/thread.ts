@@ -4,9 +4,10 @@
  * remote.ts; each request names a board and a method from CALLABLE.
  */
 import { type MessagePort, parentPort } from 'node:worker_threads';
+import { WorkerRpc } from '../../base/worker-rpc.js';
 import { EmulatedBoard, type EmulatedBoardOptions } from './emulated-board.js';
+import type { RemoteBoardEvent } from './remote.js';
 
-const parent = parentPort as MessagePort;
 const boards = new Map<number, EmulatedBoard>();
 let nextIndex = 0;
 
@@ -38,17 +39,20 @@ const FORWARDED = [
 ];
 
 type Request =
-  | { id: number; op: 'create'; opts: EmulatedBoardOptions & { dir?: string; name?: string } }
-  | { id: number; op: 'call'; index: number; method: string; args: unknown[] }
-  | { id: number; op: 'snapshot'; index: number };
+  | { op: 'create'; opts: EmulatedBoardOptions & { dir?: string; name?: string } }
+  | { op: 'call'; index: number; method: string; args: unknown[] }
+  | { op: 'snapshot'; index: number };
+
+const rpc = new WorkerRpc<Request, RemoteBoardEvent>(parentPort as MessagePort, {
+  onCall: (req) => handle(req),
+});
 
 async function handle(req: Request): Promise<unknown> {
   if (req.op === 'create') {
     const board = await EmulatedBoard.overPty(req.opts);
     const index = nextIndex++;
     boards.set(index, board);
-    for (const ev of FORWARDED)
-      board.on(ev, (payload: unknown) => parent.postMessage({ event: ev, index, payload }));
+    for (const ev of FORWARDED) board.on(ev, (payload: unknown) => rpc.emit({ event: ev, index, payload }));
     return { index, hostPath: board.hostPath, uid: board.uid };
   }
   const board = boards.get(req.index);
@@ -70,10 +74,3 @@ async function handle(req: Request): Promise<unknown> {
   if (req.method === 'close') boards.delete(req.index);
   return result;
 }
-
-parent.on('message', (req: Request) => {
-  handle(req).then(
-    (value) => parent.postMessage({ id: req.id, ok: true, value }),
-    (e: Error) => parent.postMessage({ id: req.id, ok: false, message: e.message }),
-  );
-});
