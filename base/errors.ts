@@ -82,6 +82,20 @@ export const ERRORS = {
     description: 'The link worker thread failed or the link manager was used after close().',
     exitCode: ExitCode.FAILURE,
   },
+  HARK_ERR_LINK_STALLED: {
+    description:
+      'A board stopped reading: bytes for it were not taken for the stall time; its queue was dropped and the link reconnects (other boards are not affected).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_LINK_CLOSED: {
+    description: 'The host closed the link (shutdown or forget) before the request could complete.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_LINK_SPEAKER_STALLED: {
+    description:
+      "A board's speaker granted no credit for max(2 s, 2 × its buffer's play time); the playback was stopped and failed.",
+    exitCode: ExitCode.FAILURE,
+  },
   // ---- boards (profiles, emulator) --------------------------------------------------------------
   HARK_ERR_BOARD_PROFILE_INVALID: {
     description: 'A board profile JSON file is malformed; the message names the file and field.',

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { OpenLinkPort } from '../../base/serial/transport.js';
 import { getProfile, helloForProfile } from '../../boards/profiles/profile-loader.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
@@ -22,6 +23,31 @@ const OPTS = {
 
 function harness(path: string, opts = OPTS) {
   createMockDevice(path);
+  const enc = new MessageEncoder();
+  // The scripted board answers PING as firmware does (the host paces small boards on PONGs).
+  const fromHost = new MessageDecoder();
+  const pings = { answer: true };
+  const openPort: OpenLinkPort = async (p, line) => {
+    const port = await openMockPort(p, line);
+    const write = port.write.bind(port);
+    port.write = (bytes, cb) => {
+      const r = write(bytes, cb);
+      fromHost.push(bytes, (m) => {
+        if (pings.answer && m.type === 'PING' && m.token !== 0) {
+          const pong = enc.encode({
+            type: 'PONG',
+            token: m.token,
+            uptimeMs: 0,
+            rxFramesBad: 0,
+            audioOverflows: 0,
+          });
+          setImmediate(() => mockPorts.get(path)?.binding.emitData(pong));
+        }
+      });
+      return r;
+    };
+    return port;
+  };
   const states: string[] = [];
   const boards: BoardInfo[] = [];
   const cb: LinkCallbacks = {
@@ -31,8 +57,7 @@ function harness(path: string, opts = OPTS) {
     error: () => {},
     audioAbort: () => {},
   };
-  const link = new BoardLink({ path, waitForBoard: false }, opts, cb, openMockPort);
-  const enc = new MessageEncoder();
+  const link = new BoardLink({ path, waitForBoard: false }, opts, cb, openPort);
   const board = {
     send: (m: Message) => mockPorts.get(path)!.binding.emitData(enc.encode(m)),
     /** Every message the host wrote so far. */
@@ -42,7 +67,7 @@ function harness(path: string, opts = OPTS) {
       return out;
     },
   };
-  return { link, board, states, boards };
+  return { link, board, states, boards, pings };
 }
 
 const until = async (cond: () => boolean, what: string) => {
@@ -93,7 +118,8 @@ test('HELLO with another major version → ERROR VERSION_MISMATCH written, open 
 });
 
 test('three unanswered PINGs → disconnected (heartbeat lost), then it reconnects', async () => {
-  const { link, board, states } = harness('/dev/mock-hb', { ...OPTS, heartbeatMs: 40 });
+  const { link, board, states, pings } = harness('/dev/mock-hb', { ...OPTS, heartbeatMs: 40 });
+  pings.answer = false; // a hung board
   const started = link.start();
   await until(() => mockPorts.has('/dev/mock-hb'), 'open');
   board.send(helloForProfile(getProfile('emulated'), '0.1.0', 'hb'));

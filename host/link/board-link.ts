@@ -1,19 +1,23 @@
 /**
- * One serial port in the link worker: open with the profile's line settings, discard boot noise until a
- * valid HELLO, handshake (with a classified timeout), heartbeat, dead-link detection, reconnect with
- * capped exponential backoff and an immediate retry when the device path reappears, writes that respect
- * drain and a bounded queue, per-link counters, audio routing and speaker playback.
- * State machine: connecting → handshaking → ready → disconnected → connecting …; failed is terminal.
+ * One board's link in the link worker, composed of single-job parts (host/link/board-link/):
+ *   connection.ts        the state machine as a table, every transition logged "from X to Y on E"
+ *   handshake-attempt.ts nudges (PING 0), the timeout, what arrived — for a timeout that says why
+ *   heartbeat.ts         PING every heartbeatMs, loss after 3 unanswered, with the real silence
+ *   frame-writer.ts      the bounded per-board queue, seq and framing, pacing, stall detection
+ *   event-throttle.ts    what a flooding board may cost per second, with counts of what was refused
+ * plus audio routing (audio-streams.ts) and speaker playback (playback.ts). This file wires them to a
+ * port: open with the profile's line settings, handshake, serve, reconnect with backoff (or at once when
+ * the device path reappears), and report each distinct failure once, on this board's name only.
  */
 import type { FSWatcher } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
-import { HarkError } from '../../base/errors.js';
-import { type LinkPort, type OpenLinkPort, TtyPort } from '../../base/serial/tty-port.js';
+import { HarkError, isHarkError } from '../../base/errors.js';
+import type { LinkPort, OpenLinkPort } from '../../base/serial/transport.js';
+import { TtyPort } from '../../base/serial/tty-port.js';
 import { getProfile, loadProfiles } from '../../boards/profiles/profile-loader.js';
 import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import { encodeMessage } from '../../protocol/ts/message-codec.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
-import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import {
   ErrorCode,
   type Hello,
@@ -24,85 +28,126 @@ import {
 } from '../../protocol/ts/messages.js';
 import { AudioStreams } from './audio-streams.js';
 import { Backoff } from './backoff.js';
-import { ackFor, chooseCodec, describeSilence } from './handshake.js';
+import { Connection, type Transition } from './board-link/connection.js';
+import { EventThrottle } from './board-link/event-throttle.js';
+import { FrameWriter } from './board-link/frame-writer.js';
+import { HandshakeAttempt } from './board-link/handshake-attempt.js';
+import { describeHeartbeatLoss, Heartbeat, PingTokens } from './board-link/heartbeat.js';
+import { ackFor, chooseCodec, describeHandshakeTimeout, rxWindowFor } from './handshake.js';
 import { Playback } from './playback.js';
 import { watchForPath } from './port-watch.js';
-import type { BoardInfo, LinkManagerOptions, LinkState, LinkStats, OpenTarget, PlayAudio } from './types.js';
+import {
+  type BoardInfo,
+  type LinkManagerOptions,
+  type LinkState,
+  type LinkStats,
+  type OpenTarget,
+  type PlayAudio,
+  type ResolvedLinkOptions,
+  resolveLinkOptions,
+} from './types.js';
 
 export interface LinkCallbacks {
-  state(link: BoardLink, state: LinkState, reason?: string): void;
+  /** A reported state change (never the host's own close); `t` is the logged transition. */
+  state(link: BoardLink, state: LinkState, reason?: string, t?: Transition): void;
   board(link: BoardLink, info: BoardInfo): void;
   message(link: BoardLink, message: Message): void;
   error(link: BoardLink, error: HarkError): void;
   audioAbort(link: BoardLink, stream: number, reason: string): void;
+  /** Work the board caused that was refused in the last period (EventThrottle). */
+  suppressed?(link: BoardLink, counts: Record<string, number>, periodMs: number): void;
 }
-
-/** Board → main events a second (besides utterance boundaries), and the burst allowed. */
-const MESSAGE_RATE = 200;
-const MESSAGE_BURST = 400;
 
 export class BoardLink {
   boardId: string;
-  state: LinkState = 'connecting';
   hello: Hello | undefined;
   info: BoardInfo | undefined;
-  private port: LinkPort | undefined;
+  readonly playback: Playback;
+  private readonly opts: ResolvedLinkOptions;
+  private readonly conn: Connection;
   private readonly dec = new MessageDecoder();
-  private readonly enc = new MessageEncoder();
+  private readonly tokens = new PingTokens();
+  private readonly writer: FrameWriter;
+  private readonly heartbeat: Heartbeat;
+  private readonly throttle: EventThrottle;
   private readonly backoff: Backoff;
   private readonly profile: BoardProfile | undefined;
   private readonly audio: AudioStreams;
-  readonly playback: Playback;
   private readonly counters = {
-    bytesOut: 0,
     audioChunks: 0,
     audioGaps: 0,
     audioHeldDropped: 0,
     audioDiscarded: 0,
     reconnects: 0,
     heartbeatFailures: 0,
-    lastRttMs: 0,
     messagesDropped: 0,
   };
-  private eventTokens = MESSAGE_BURST;
-  private eventTokensAt = performance.now();
-  private writeQueueBytes = 0;
-  private handshakeTimer: NodeJS.Timeout | undefined;
-  private nudgeTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private port: LinkPort | undefined;
+  private attempt: HandshakeAttempt | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private healthyTimer: NodeJS.Timeout | undefined;
+  private rejectTimer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private opening: object | undefined;
   /** A version mismatch is being reported; ignore the board meanwhile. */
   private rejected = false;
-  private pingToken = 0;
-  private pingsOutstanding = 0;
-  private pingSentAt = 0;
-  private lastFrameAt = 0;
-  /** First bytes seen during the handshake, for the timeout diagnosis. */
-  private handshakeBytes: number[] = [];
-  private handshakeFrames = 0;
   private everReady = false;
-  private closed = false;
+  /** The host is closing this link: nothing from here on is an error. */
+  private closing = false;
+  /** Failures already reported since the last good handshake (each cause is said once). */
+  private readonly reported = new Set<string>();
   private firstResult: { resolve: (i: BoardInfo) => void; reject: (e: HarkError) => void } | undefined;
 
   constructor(
     readonly target: OpenTarget,
-    private readonly opts: Required<Omit<LinkManagerOptions, 'backoff'>> &
-      Pick<LinkManagerOptions, 'backoff'>,
+    options: LinkManagerOptions,
     private readonly cb: LinkCallbacks,
     private readonly openPort: OpenLinkPort = TtyPort.open,
   ) {
+    this.opts = resolveLinkOptions(options);
     this.boardId = target.path;
     this.profile = target.profile ? getProfile(target.profile) : undefined;
-    this.backoff = new Backoff(opts.backoff);
-    this.audio = new AudioStreams(opts.maxHeldAudioBytes, this.counters, (stream, reason) =>
+    this.backoff = new Backoff(this.opts.backoff);
+    this.conn = new Connection((t) => {
+      if (t.to !== 'closed') this.cb.state(this, t.to as LinkState, t.detail, t);
+    });
+    this.writer = new FrameWriter({
+      maxQueueBytes: this.opts.maxWriteQueueBytes,
+      maxInFlightBytes: this.opts.maxInFlightBytes,
+      stallMs: this.opts.stallMs,
+      where: () => this.where(),
+      nextToken: () => this.tokens.next(),
+      onStall: (e) => this.lost(e, 'stalled', 'stalled'),
+    });
+    this.heartbeat = new Heartbeat(this.opts.heartbeatMs, this.tokens, {
+      sendPing: (token) => this.writer.sendControl({ type: 'PING', token }),
+      lost: (silence) => {
+        this.counters.heartbeatFailures++;
+        this.lost(
+          new HarkError(
+            'HARK_ERR_LINK_LOST',
+            `${this.where()}: ${describeHeartbeatLoss(silence)}; reconnecting`,
+            { details: { unanswered: silence.unanswered, silentMs: Math.round(silence.sinceAnswerMs) } },
+          ),
+          'heartbeat lost',
+          'heartbeat',
+        );
+      },
+    });
+    this.throttle = new EventThrottle((counts, periodMs) => this.cb.suppressed?.(this, counts, periodMs));
+    this.audio = new AudioStreams(this.opts.maxHeldAudioBytes, this.counters, (stream, reason) =>
       this.cb.audioAbort(this, stream, reason),
     );
     this.playback = new Playback(
       () => this.where(),
       (m) => this.send(m),
+      (stream) => this.writer.cancelSpeakerData(stream),
     );
+  }
+
+  get state(): LinkState {
+    const s = this.conn.state;
+    return s === 'closed' ? 'disconnected' : s;
   }
 
   /** Connects; resolves at the first handshake (rejects on its failure unless waitForBoard). */
@@ -110,6 +155,7 @@ export class BoardLink {
     const p = new Promise<BoardInfo>((resolve, reject) => {
       this.firstResult = { resolve, reject };
     });
+    this.conn.fire('start');
     this.connect();
     return p;
   }
@@ -120,188 +166,177 @@ export class BoardLink {
       : `board ${this.boardId} on ${this.target.path}`;
   }
 
-  private setState(state: LinkState, reason?: string): void {
-    this.state = state;
-    this.cb.state(this, state, reason);
-  }
-
   private connect(): void {
-    if (this.closed) return;
+    if (this.closing) return;
     this.clearReconnect();
-    this.setState('connecting');
+    if (this.conn.state === 'disconnected') this.conn.fire('retry');
     const baudRate = this.target.baudRate ?? this.profile?.serial.baudRate ?? 921600;
     const hupcl = this.profile?.serial.hupcl ?? false;
     const attempt = {};
     this.opening = attempt;
     this.openPort(this.target.path, { baudRate, hupcl }).then(
       (port) => {
-        if (this.opening !== attempt || this.closed) {
+        if (this.opening !== attempt || this.closing) {
           void port.close();
           return;
         }
         this.opening = undefined;
-        this.port = port;
-        port.on('data', (d: Buffer) => this.receive(d));
-        port.on('close', () => {
-          if (this.port !== port) return;
-          this.port = undefined;
-          this.lost(
-            new HarkError('HARK_ERR_LINK_LOST', `${this.where()}: port closed (unplugged?); reconnecting`),
-            'port closed',
-          );
-        });
-        this.beginHandshake();
+        this.onOpened(port);
       },
       (err: Error) => {
         if (this.opening !== attempt) return;
         this.opening = undefined;
-        const e = new HarkError('HARK_ERR_LINK_OPEN', `cannot open ${this.target.path}: ${err.message}`, {
-          details: { path: this.target.path },
-        });
-        this.lost(e, 'open failed');
+        const e = isHarkError(err, 'HARK_ERR_LINK_OPEN')
+          ? (err as HarkError)
+          : new HarkError('HARK_ERR_LINK_OPEN', `cannot open ${this.target.path}: ${err.message}`, {
+              cause: err,
+              details: { path: this.target.path },
+            });
+        const errno = String(e.details?.errno ?? '');
+        this.lost(e, 'open failed', `open:${errno || e.message}`);
       },
     );
   }
 
+  private onOpened(port: LinkPort): void {
+    this.port = port;
+    this.writer.attach(port);
+    port.on('data', (d: Buffer) => this.receive(d));
+    port.on('close', () => {
+      if (this.port !== port) return;
+      this.port = undefined;
+      this.lost(
+        new HarkError('HARK_ERR_LINK_LOST', `${this.where()}: port closed (unplugged?); reconnecting`),
+        'port closed',
+        'port-closed',
+      );
+    });
+    this.conn.fire('opened');
+    // SPEC §1: a leading 0x00 ends whatever partial frame the board's decoder holds from before.
+    this.writer.writeRaw(Uint8Array.of(0));
+    this.beginHandshake();
+  }
+
   private beginHandshake(): void {
-    this.setState('handshaking');
     this.rejected = false;
     this.dec.resync();
     this.hello = undefined;
-    this.handshakeBytes = [];
-    this.handshakeFrames = 0;
     const boot = this.profile?.serial.resetOnOpen ? this.profile.serial.bootDelayMs : 0;
     const timeout = this.opts.handshakeTimeoutMs + boot;
-    // A board that booted long ago repeats HELLO every second anyway; a PING makes an un-acked board
-    // answer at once (SPEC §2). Sent after the boot delay so a resetting bootloader does not eat it.
-    this.nudgeTimer = setTimeout(() => this.writeControl({ type: 'PING', token: 0 }), boot + 100);
-    this.handshakeTimer = setTimeout(() => {
-      const msg = describeSilence(
-        this.target.path,
-        timeout,
-        this.handshakeBytes,
-        this.handshakeFrames,
-        this.dec.stats,
-        this.profile,
-      );
-      this.lost(
-        new HarkError('HARK_ERR_LINK_HANDSHAKE', msg, { details: { path: this.target.path } }),
-        'handshake timeout',
-      );
-    }, timeout);
+    this.attempt = new HandshakeAttempt(timeout, boot, {
+      nudge: () => this.writer.sendControl({ type: 'PING', token: 0 }),
+      timeout: (evidence) => {
+        const msg = describeHandshakeTimeout(
+          this.target.path,
+          timeout,
+          evidence,
+          this.dec.stats,
+          this.profile,
+        );
+        this.lost(
+          new HarkError('HARK_ERR_LINK_HANDSHAKE', msg, { details: { path: this.target.path } }),
+          'handshake timeout',
+          `handshake:${msg.replace(/\d+/g, '#')}`,
+        );
+      },
+    });
   }
 
   private receive(d: Buffer): void {
-    if (this.state === 'handshaking' && this.handshakeBytes.length < 256) {
-      for (let i = 0; i < d.length && this.handshakeBytes.length < 256; i++) this.handshakeBytes.push(d[i]!);
-    }
-    // The decoder copies what it keeps, so serialport's shared read pool is never retained.
+    this.attempt?.onBytes(d);
+    // The decoder copies what it keeps, so the read buffer is never retained.
     this.dec.push(d, (m, seq) => this.onMessage(m, seq));
   }
 
   private onMessage(m: Message, seq: number): void {
-    this.lastFrameAt = performance.now();
-    if (this.state === 'handshaking') {
+    this.heartbeat.onFrame();
+    const state = this.conn.state;
+    if (state === 'handshaking') {
       if (this.rejected) return;
-      this.handshakeFrames++;
-      if (m.type === 'HELLO') this.onHello(m);
+      this.attempt?.onMessage(m);
+      if (m.type === 'HELLO') this.onHello(m, false);
       return;
     }
-    if (this.state !== 'ready') return;
+    if (state !== 'ready') return;
     switch (m.type) {
-      case 'AUDIO': {
+      case 'AUDIO':
         this.audio.chunk(m);
         return;
-      }
       case 'AUDIO_START':
         this.audio.start(m);
-        break;
+        this.cb.message(this, m); // utterance boundaries are never throttled
+        return;
       case 'AUDIO_END':
         this.audio.end(m);
+        this.cb.message(this, m);
+        return;
+      case 'PONG': {
+        const barrier = this.writer.onPong(m.token);
+        if (barrier || m.token !== 0) this.heartbeat.onAnswer(m.token);
         break;
-      case 'PONG':
-        this.pingsOutstanding = 0;
-        if (m.token === this.pingToken) this.counters.lastRttMs = performance.now() - this.pingSentAt;
-        break;
+      }
       case 'PING':
-        this.writeControl({
-          type: 'PONG',
-          token: m.token,
-          uptimeMs: Math.floor(performance.now()) >>> 0,
-          rxFramesBad: 0,
-          audioOverflows: 0,
-        });
+        if (this.throttle.allow('pong', 'PING not answered')) {
+          this.writer.sendControl({
+            type: 'PONG',
+            token: m.token,
+            uptimeMs: Math.floor(performance.now()) >>> 0,
+            rxFramesBad: this.framesBad() & 0xffff, // SPEC 1.1 §7: the real count
+            audioOverflows: 0,
+          });
+        }
         return;
       case 'HELLO':
-        if (seq !== 0) {
-          // A repeat sent before our HELLO_ACK arrived, or a board that thinks we went away (it stopped its
-          // capture and speaker): acknowledge again — which resets the board's speaker (SPEC §2) — without
-          // counting a reconnect. Frames arrive in order, so no utterance can have begun after the HELLO.
-          this.audio.abortAll('board re-handshake');
-          this.playback.abort('board re-handshake');
-          this.writeControl(ackFor(m, this.info?.codec ?? chooseCodec(m, this.profile), this.opts));
-          return;
-        }
-        // seq 0: the board reset while connected; its utterance and playback are gone. Handshake again.
-        this.audio.abortAll('board reset');
-        this.playback.abort('board reset');
-        this.onHello(m);
+        this.onRepeatedHello(m, seq);
         return;
       case 'SPEAKER_CREDIT':
         this.playback.onCredit(m);
         break;
       default:
     }
-    if (m.type !== 'AUDIO_START' && m.type !== 'AUDIO_END' && !this.takeEventToken()) {
+    if (!this.throttle.allow('event', m.type)) {
       this.counters.messagesDropped++;
       return;
     }
     this.cb.message(this, m);
   }
 
-  /**
-   * A board that floods LOG, BUTTON or GPIO_STATE frames must not grow main's event queue without
-   * limit (main may be blocked): a token bucket of MESSAGE_RATE events a second, MESSAGE_BURST deep.
-   * Utterance boundaries are never dropped.
-   */
-  private takeEventToken(): boolean {
-    const now = performance.now();
-    this.eventTokens = Math.min(
-      MESSAGE_BURST,
-      this.eventTokens + ((now - this.eventTokensAt) * MESSAGE_RATE) / 1000,
-    );
-    this.eventTokensAt = now;
-    if (this.eventTokens < 1) return false;
-    this.eventTokens--;
-    return true;
+  /** HELLO while ready: a repeat of this session, or (seq 0) a board that reset. */
+  private onRepeatedHello(h: Hello, seq: number): void {
+    // Either way the board is waiting for an ACK: it stopped its capture and speaker (SPEC §2).
+    this.audio.abortAll(seq === 0 ? 'board reset' : 'board re-handshake');
+    this.playback.abort(seq === 0 ? 'board reset' : 'board re-handshake');
+    if (seq === 0) {
+      if (this.throttle.allow('handshake', 'HELLO (board reset) ignored')) this.onHello(h, true);
+      return;
+    }
+    // A repeat sent before our HELLO_ACK arrived (queued HELLOs are answered once), or a board that
+    // thinks we went away: acknowledge again, without counting a reconnect.
+    if (this.throttle.allow('ack', 'HELLO_ACK not re-sent')) {
+      this.writer.sendControl(ackFor(h, this.info?.codec ?? chooseCodec(h, this.profile), this.opts));
+    }
   }
 
-  private onHello(h: Hello): void {
-    clearTimeout(this.handshakeTimer);
-    clearTimeout(this.nudgeTimer);
+  private onHello(h: Hello, reset: boolean): void {
+    this.attempt?.stop();
+    this.attempt = undefined;
     if (h.versionMajor !== PROTOCOL_MAJOR) {
-      const told = this.write({
-        type: 'ERROR',
-        code: ErrorCode.VERSION_MISMATCH,
-        message: `host speaks ${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}`,
-      });
-      const e = new HarkError(
-        'HARK_ERR_LINK_VERSION',
-        `${this.target.path}: protocol version mismatch: board speaks ${h.versionMajor}.${h.versionMinor}, host speaks ${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}; flash firmware built from this hark version`,
-        { details: { path: this.target.path } },
-      );
-      // Fail once the board has been told: closing the port at once could cut the ERROR off.
-      this.rejected = true;
-      void told.catch(() => {}).finally(() => this.fail(e));
+      this.rejectVersion(h);
       return;
     }
     this.hello = h;
     const codec = chooseCodec(h, this.profile);
-    this.enc.reset(); // SPEC §1: the host's seq starts at 0 after each handshake
-    this.writeControl(ackFor(h, codec, this.opts));
+    if (reset) this.writer.newSession(this.lostError('board reset'));
+    this.writer.setWindow(rxWindowFor(h));
+    this.writer.sendControl(ackFor(h, codec, this.opts));
     if (this.everReady) this.counters.reconnects++;
     this.everReady = true;
-    this.backoff.reset();
+    clearTimeout(this.healthyTimer);
+    // Healthy after a while ready: the backoff starts over and a cause may be reported again.
+    this.healthyTimer = setTimeout(() => {
+      this.backoff.reset();
+      this.reported.clear();
+    }, this.opts.healthyAfterMs);
     this.boardId = h.boardUid || this.target.path;
     const known = loadProfiles().has(h.boardModel);
     this.info = {
@@ -313,74 +348,101 @@ export class BoardLink {
       sampleRate: h.micSampleRate,
       reconnects: this.counters.reconnects,
     };
-    this.startHeartbeat();
-    this.setState('ready');
+    this.heartbeat.start();
+    this.conn.fire(reset ? 'reset' : 'hello', reset ? 'HELLO with seq 0: the board reset' : undefined);
     this.cb.board(this, this.info);
     this.firstResult?.resolve(this.info);
     this.firstResult = undefined;
   }
 
-  private startHeartbeat(): void {
-    clearInterval(this.heartbeatTimer);
-    this.pingsOutstanding = 0;
-    this.lastFrameAt = performance.now();
-    const hb = this.opts.heartbeatMs;
-    this.heartbeatTimer = setInterval(() => {
-      const silentMs = performance.now() - this.lastFrameAt;
-      if (this.pingsOutstanding >= 3 || silentMs > 3 * hb) {
-        this.counters.heartbeatFailures++;
-        const e = new HarkError(
-          'HARK_ERR_LINK_LOST',
-          `${this.where()}: no answer to PING for ${Math.round(silentMs)} ms; reconnecting`,
-        );
-        return this.lost(e, 'heartbeat lost');
-      }
-      this.pingToken = (this.pingToken + 1) >>> 0;
-      this.pingsOutstanding++;
-      this.pingSentAt = performance.now();
-      this.writeControl({ type: 'PING', token: this.pingToken });
-    }, hb);
+  private rejectVersion(h: Hello): void {
+    this.rejected = true;
+    const e = new HarkError(
+      'HARK_ERR_LINK_VERSION',
+      `${this.where()}: protocol version mismatch: the board speaks ${h.versionMajor}.${h.versionMinor}, host speaks ${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}. Flash firmware built from this hark version (firmware/README.md), or run the hark version that matches the board`,
+      { details: { path: this.target.path, boardMajor: h.versionMajor, boardMinor: h.versionMinor } },
+    );
+    // Fail once the board has been told (closing at once could cut the ERROR off) — but never wait for
+    // a board that does not read.
+    const fail = () => {
+      clearTimeout(this.rejectTimer);
+      if (this.rejected) this.fail(e);
+    };
+    this.writer
+      .send({
+        type: 'ERROR',
+        code: ErrorCode.VERSION_MISMATCH,
+        message: `host speaks ${PROTOCOL_MAJOR}.${PROTOCOL_MINOR}`,
+      })
+      .then(fail, fail);
+    this.rejectTimer = setTimeout(fail, 500);
   }
 
-  /** The connection ended or never came up: tear down, report, and schedule a reconnect. */
-  private lost(e: HarkError, reason: string): void {
-    if (this.closed || this.state === 'failed') return;
-    this.teardown(reason === 'port closed' ? 'disconnected' : reason);
+  private lostError(reason: string): HarkError {
+    return new HarkError('HARK_ERR_LINK_LOST', `${this.where()}: ${reason}; the frame was not sent`);
+  }
+
+  /** The connection ended or never came up: tear down, report (once per cause), reconnect. */
+  private lost(e: HarkError, reason: string, key: string): void {
+    if (this.closing || !this.conn.can('lost')) return;
+    this.teardown(reason, e);
     if (!this.everReady && !this.target.waitForBoard) {
       this.fail(e);
       return;
     }
-    this.cb.error(this, e);
-    this.setState('disconnected', reason);
-    const delay = this.backoff.next();
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    // Hot-plug: retry at once when the device path comes back.
+    this.conn.fire('lost', reason);
+    this.scheduleReconnect(String(e.details?.errno ?? ''));
+    this.report(e, key);
+  }
+
+  private scheduleReconnect(errno: string): void {
+    // Hot-plug: retry at once when the device path (re)appears or changes (udev fixing permissions).
     this.watcher = watchForPath(this.target.path, () => this.connect());
+    // A device that does not exist is waited for, not retried: its appearance is an event.
+    if (errno === 'ENOENT' && this.watcher) return;
+    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next());
   }
 
-  /** Terminal: reported once, never retried. */
+  /** Reports `e` unless the same cause was reported since the last good handshake (then counts it). */
+  private report(e: HarkError, key: string): void {
+    const k = `${e.code}|${key}`;
+    if (this.reported.has(k)) {
+      this.throttle.count(`${e.code} again`);
+      return;
+    }
+    if (!this.throttle.allow('error', `${e.code} not reported`)) return;
+    this.reported.add(k);
+    if (e.details?.errno === 'ENOENT' && this.watcher) {
+      e = new HarkError(e.code, `${e.message}; waiting for it to appear`, { details: { ...e.details } });
+    }
+    this.cb.error(this, e);
+  }
+
+  /** Terminal: reported once (as an error event and to open()'s caller), never retried. */
   private fail(e: HarkError): void {
-    this.teardown('failed');
-    this.setState('failed', e.message);
-    if (this.firstResult) {
-      this.firstResult.reject(e);
-      this.firstResult = undefined;
-    } else this.cb.error(this, e);
+    this.teardown('failed', e);
+    this.conn.fire('fatal', e.message);
+    this.cb.error(this, e);
+    this.firstResult?.reject(e);
+    this.firstResult = undefined;
   }
 
-  private teardown(reason: string): void {
-    clearTimeout(this.handshakeTimer);
-    clearTimeout(this.nudgeTimer);
-    clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = undefined;
+  /** Everything a connection holds goes; `e` is what senders of dropped frames hear (none when closing). */
+  private teardown(reason: string, e: HarkError | undefined): void {
+    this.attempt?.stop();
+    this.attempt = undefined;
+    this.heartbeat.stop();
+    clearTimeout(this.healthyTimer);
+    clearTimeout(this.rejectTimer);
+    this.rejected = false;
     this.clearReconnect();
-    this.audio.abortAll(reason);
-    this.playback.abort(reason);
+    this.audio.abortAll(reason === 'port closed' ? 'disconnected' : reason);
+    this.playback.abort(reason, e === undefined);
+    this.writer.detach(e);
     const port = this.port;
     this.port = undefined;
     this.opening = undefined;
     void port?.close();
-    this.writeQueueBytes = 0;
   }
 
   private clearReconnect(): void {
@@ -390,64 +452,33 @@ export class BoardLink {
     this.watcher = undefined;
   }
 
-  /** Encodes and writes; resolves once serialport handed the bytes to the OS (drain). */
+  /** Encodes and queues `m`; resolves once it was handed to the OS. While closing, resolves at once. */
   send(m: Message): Promise<void> {
-    if (this.state !== 'ready' || !this.port) {
-      return Promise.reject(
-        new HarkError('HARK_ERR_LINK_NOT_READY', `${this.where()} is ${this.state}; cannot send ${m.type}`),
-      );
-    }
-    const max = this.hello?.maxRxPayload ?? MAX_PAYLOAD_BYTES;
-    if (max < MAX_PAYLOAD_BYTES) {
-      const n = encodeMessage(m).length; // only for small boards (an ATmega), where it matters
-      if (n > max) {
-        return Promise.reject(
-          new HarkError(
-            'HARK_ERR_PROTOCOL_ENCODE',
-            `${this.where()}: ${m.type} has a ${n}-byte payload; the board accepts at most ${max} (max_rx_payload)`,
-          ),
-        );
-      }
-    }
-    return this.write(m);
-  }
-
-  /**
-   * A frame the link sends on its own (HELLO_ACK, PING, PONG). Nobody awaits it, and a failed write is
-   * already handled where it matters: a lost PING or HELLO_ACK shows up as heartbeat or handshake
-   * failure, and a port that closes mid-write reports itself through 'close'.
-   */
-  private writeControl(m: Message): void {
-    this.write(m).catch(() => {});
-  }
-
-  private write(m: Message): Promise<void> {
-    const port = this.port;
-    if (!port) return Promise.resolve();
-    let frame: Buffer;
-    try {
-      frame = this.enc.encode(m);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (this.writeQueueBytes + frame.length > this.opts.maxWriteQueueBytes) {
+    if (this.closing) return Promise.resolve();
+    if (this.conn.state !== 'ready' || !this.port) {
       return Promise.reject(
         new HarkError(
-          'HARK_ERR_LINK_BACKPRESSURE',
-          `${this.where()}: ${this.writeQueueBytes} bytes already queued; ${m.type} not sent`,
+          'HARK_ERR_LINK_NOT_READY',
+          `${this.where()} is not connected (${this.conn.state}); ${m.type} was not sent`,
         ),
       );
     }
-    this.writeQueueBytes += frame.length;
-    this.counters.bytesOut += frame.length;
-    return new Promise<void>((resolve, reject) => {
-      port.write(frame, (err) => {
-        if (this.port === port) this.writeQueueBytes -= frame.length;
-        if (err)
-          reject(new HarkError('HARK_ERR_LINK_NOT_READY', `${this.where()}: write failed: ${err.message}`));
-        else resolve();
-      });
-    });
+    let payload: Uint8Array;
+    try {
+      payload = encodeMessage(m); // once: its length is checked here, the writer frames it
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const max = Math.min(this.hello?.maxRxPayload ?? MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES);
+    if (payload.length > max) {
+      return Promise.reject(
+        new HarkError(
+          'HARK_ERR_PROTOCOL_ENCODE',
+          `${this.where()}: ${m.type} has a ${payload.length}-byte payload; the board accepts at most ${max} (max_rx_payload)`,
+        ),
+      );
+    }
+    return this.writer.send(m, payload);
   }
 
   route(stream: number, port: MessagePort): void {
@@ -458,56 +489,80 @@ export class BoardLink {
   }
 
   play(audio: PlayAudio): Promise<'finished' | 'stopped'> {
-    if (this.state !== 'ready' || !this.hello) {
+    if (this.conn.state !== 'ready' || !this.hello) {
       return Promise.reject(
-        new HarkError('HARK_ERR_LINK_NOT_READY', `${this.where()} is ${this.state}; cannot play`),
+        new HarkError(
+          'HARK_ERR_LINK_NOT_READY',
+          `${this.where()} is not connected (${this.conn.state}); cannot play`,
+        ),
       );
     }
     return this.playback.play(this.hello, audio);
   }
 
+  private framesBad(): number {
+    const s = this.dec.stats;
+    return s.crcErrors + s.malformed + s.truncated + s.oversized + s.badPayload;
+  }
+
   stats(): LinkStats {
     const s = this.dec.stats;
+    const w = this.writer.stats;
     return {
       boardId: this.boardId,
       path: this.target.path,
       state: this.state,
       framesOk: s.framesOk,
-      framesBad: s.crcErrors + s.malformed + s.truncated + s.oversized + s.badPayload,
+      framesBad: this.framesBad(),
       unknownType: s.unknownType,
       framesLost: s.framesLost,
       bytesIn: s.bytes,
-      bytesOut: this.counters.bytesOut,
+      bytesOut: w.bytesOut,
       audioChunks: this.counters.audioChunks,
       audioGaps: this.counters.audioGaps,
       audioHeldDropped: this.counters.audioHeldDropped,
       audioDiscarded: this.counters.audioDiscarded,
       heldAudioBytes: this.audio.heldAudioBytes,
-      writeQueueBytes: this.writeQueueBytes,
+      writeQueueBytes: w.queuedBytes + w.inFlightBytes,
       reconnects: this.counters.reconnects,
       heartbeatFailures: this.counters.heartbeatFailures,
-      lastRttMs: this.counters.lastRttMs,
+      lastRttMs: this.heartbeat.lastRttMs,
       messagesDropped: this.counters.messagesDropped,
+      framesDroppedOut: w.framesDropped,
+      stalls: w.stalls,
+      rxWindowBytes: w.windowBytes,
+      pacingBarriers: w.barriers,
+      maxUnprovenBytes: w.maxUnprovenBytes,
     };
   }
 
-  /** Stops for good: audio streams aborted ('closed'), port closed, timers and watcher gone. */
+  /**
+   * Releases a link whose device vanished for good (the port watcher saw it removed): main hears
+   * 'disconnected' (reason 'device removed') if it was connected, then the link closes.
+   */
+  async release(): Promise<void> {
+    if (!this.closing && this.conn.can('lost')) {
+      this.teardown('device removed', undefined);
+      this.conn.fire('lost', 'device removed');
+    }
+    await this.close();
+  }
+
+  /** Stops for good: audio streams aborted ('closed'), port closed, timers and watcher gone. No errors. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closing) return;
+    this.closing = true;
     const port = this.port;
-    this.port = undefined;
-    clearTimeout(this.handshakeTimer);
-    clearTimeout(this.nudgeTimer);
-    clearInterval(this.heartbeatTimer);
-    this.clearReconnect();
-    this.audio.abortAll('closed');
-    this.playback.abort('closed');
+    this.teardown('closed', undefined);
+    this.conn.fire('close');
+    this.throttle.stop();
     this.firstResult?.reject(
-      new HarkError('HARK_ERR_LINK_WORKER', `link to ${this.target.path} closed before the handshake`),
+      new HarkError(
+        'HARK_ERR_LINK_CLOSED',
+        `the link to ${this.target.path} was closed before the board connected`,
+      ),
     );
     this.firstResult = undefined;
-    this.opening = undefined;
     await port?.close();
   }
 }

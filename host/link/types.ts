@@ -1,5 +1,6 @@
 /** Types shared by the LinkManager (main thread) and the link worker. */
 import type { MessagePort } from 'node:worker_threads';
+import type { WireError } from '../../base/wire-error.js';
 import type { AudioCodecId, Hello, Message } from '../../protocol/ts/messages.js';
 import type { BackoffOptions } from './backoff.js';
 
@@ -18,6 +19,42 @@ export interface LinkManagerOptions {
   maxHeldAudioBytes?: number;
   /** Bytes queued for writing per board before send() fails with HARK_ERR_LINK_BACKPRESSURE. Default 256 KiB. */
   maxWriteQueueBytes?: number;
+  /**
+   * A board that takes no byte for this long (while the host has bytes for it) is declared stalled:
+   * its queue is dropped, HARK_ERR_LINK_STALLED reported, the link reconnects. Default 3 × heartbeatMs —
+   * by then the board's own host-gone timer (3 heartbeats without a host frame, SPEC §4.2) has dropped
+   * the link on its side anyway, so nothing that could still arrive in time is thrown away.
+   */
+  stallMs?: number;
+  /** Bytes handed to the OS at once per board (the rest waits in the droppable queue). Default 4096. */
+  maxInFlightBytes?: number;
+  /** A link counts as healthy (its reconnect backoff starts over) after this long ready. Default 10000 ms. */
+  healthyAfterMs?: number;
+  /** How long close() waits for the worker to close its ports before terminating it. Default 1500 ms. */
+  closeTimeoutMs?: number;
+}
+
+/** Every option with its default applied (what the link worker runs with). */
+export type ResolvedLinkOptions = Required<Omit<LinkManagerOptions, 'backoff' | 'stallMs'>> &
+  Pick<LinkManagerOptions, 'backoff'> & { stallMs: number };
+
+export const LINK_DEFAULTS = {
+  heartbeatMs: 1000,
+  handshakeTimeoutMs: 5000,
+  chunkMs: 20,
+  maxHeldAudioBytes: 512 * 1024,
+  maxWriteQueueBytes: 256 * 1024,
+  maxInFlightBytes: 4096,
+  healthyAfterMs: 10_000,
+  closeTimeoutMs: 1500,
+} as const;
+
+/** Fills in defaults (stallMs follows heartbeatMs). */
+export function resolveLinkOptions(o: LinkManagerOptions = {}): ResolvedLinkOptions {
+  const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const r = { ...LINK_DEFAULTS, ...defined } as ResolvedLinkOptions;
+  r.stallMs = o.stallMs ?? 3 * r.heartbeatMs;
+  return r;
 }
 
 export interface OpenTarget {
@@ -54,6 +91,33 @@ export interface StateEvent {
   path: string;
   state: LinkState;
   reason?: string;
+  /** The state before, and the transition as the link logs it: "from handshaking to ready on hello". */
+  from?: LinkState;
+  line?: string;
+}
+
+/**
+ * Work a board caused that the link refused in the last `periodMs` (a flood): counts by what was
+ * refused, e.g. `{ LOG: 5120, HELLO_ACK: 19998 }`. At most one a second per board, only while it happens.
+ */
+export interface SuppressedEvent {
+  boardId: string;
+  path: string;
+  periodMs: number;
+  counts: Record<string, number>;
+}
+
+/** A serial device appeared or vanished (the port watcher, `LinkManager.watchPorts()`). */
+export interface PortEvent {
+  kind: 'added' | 'removed';
+  path: string;
+  /** Ids of board profiles whose USB ids match (empty: not a known board). */
+  profiles: string[];
+  vendorId?: string;
+  productId?: string;
+  serialNumber?: string;
+  /** What the watcher does about it ("opening with profile X", "ignored: no profile matches"). */
+  action: string;
 }
 
 export interface MessageEvent {
@@ -96,6 +160,15 @@ export interface LinkStats {
   lastRttMs: number;
   /** Board → host messages not passed to main because the board exceeded 200 a second (a flood). */
   messagesDropped: number;
+  /** Host → board frames dropped unsent (stall, link loss, full queue, board reset). */
+  framesDroppedOut: number;
+  /** Times the board was declared stalled (stopped reading). */
+  stalls: number;
+  /** Pacing window in force (SPEC 1.1 §6; 0 = none) and barrier PINGs sent for it. */
+  rxWindowBytes: number;
+  pacingBarriers: number;
+  /** Most bytes ever in flight to the board unproven by a PONG (≤ rxWindowBytes when paced). */
+  maxUnprovenBytes: number;
 }
 
 export interface PlayAudio {
@@ -104,7 +177,21 @@ export interface PlayAudio {
   data: Uint8Array;
 }
 
-/** Requests main → worker. */
+/** Options of `LinkManager.watchPorts()`. */
+export interface WatchPortsOptions {
+  /** Open boards that appear (matched to a profile by USB ids) and release those that vanish. Default true. */
+  open?: boolean;
+  /** Profile for every opened port, instead of the USB match. */
+  profile?: string;
+  /** Overrides the profile's baud rate. */
+  baudRate?: number;
+  /** Where device nodes appear. Default /dev (tests point it at a directory of pty symlinks). */
+  devDir?: string;
+  /** Where the kernel describes devices (USB ids). Default /sys. */
+  sysfsDir?: string;
+}
+
+/** Calls main → link worker (WorkerRpc). */
 export type WorkerRequest =
   | { op: 'open'; target: OpenTarget }
   | { op: 'send'; boardId: string; message: Message }
@@ -114,21 +201,16 @@ export type WorkerRequest =
   | { op: 'stopPlayback'; boardId: string }
   | { op: 'stats'; boardId: string }
   | { op: 'forget'; boardId: string }
+  | { op: 'watch'; options: WatchPortsOptions }
   | { op: 'diagnostics' }
   | { op: 'close' };
 
-export interface SerializedError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-/** Messages worker → main. */
-export type WorkerOutput =
-  | { kind: 'reply'; id: number; ok: true; value: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: SerializedError }
+/** Events link worker → main (WorkerRpc). Errors travel as base/wire-error.ts WireErrors. */
+export type WorkerEvent =
   | { kind: 'board'; info: BoardInfo }
   | { kind: 'state'; event: StateEvent }
   | { kind: 'message'; event: MessageEvent }
-  | { kind: 'error'; boardId: string; error: SerializedError }
-  | { kind: 'audio-abort'; event: AudioAbortEvent };
+  | { kind: 'error'; boardId: string; error: WireError }
+  | { kind: 'audio-abort'; event: AudioAbortEvent }
+  | { kind: 'suppressed'; event: SuppressedEvent }
+  | { kind: 'port'; event: PortEvent };

@@ -1,38 +1,47 @@
 /**
  * The link worker: one thread owns every serial port, decodes every frame and forwards audio straight
  * to the MessagePorts main routed it to; main gets only events (HELLO, buttons, utterance boundaries,
- * link state). One thread for all boards, not one each: a board is ~50 frames a second, so 32 boards
- * cost a few percent of one core, and on a 2-core host extra threads would only compete with the ASR
- * workers. Boards stay isolated because each BoardLink catches its own failures.
+ * link state) through one WorkerRpc. One thread for all boards, not one each: a board is ~50 frames a
+ * second, so 32 boards cost a few percent of one core, and on a 2-core host extra threads would only
+ * compete with the ASR workers. Boards stay isolated because no write blocks the thread (non-blocking
+ * descriptors, a bounded FrameWriter per board), each link catches its own failures, and an
+ * EventThrottle bounds what a flooding board may cost per second.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { HarkError, isHarkError } from '../../base/errors.js';
+import { HarkError } from '../../base/errors.js';
+import { toWire } from '../../base/wire-error.js';
+import { WorkerRpc } from '../../base/worker-rpc.js';
 import { BoardLink, type LinkCallbacks } from './board-link.js';
-import type { LinkManagerOptions, SerializedError, WorkerOutput, WorkerRequest } from './types.js';
+import type { LinkManagerOptions, WorkerEvent, WorkerRequest } from './types.js';
 
-const parent = parentPort as MessagePort;
-const opts = workerData as Required<Omit<LinkManagerOptions, 'backoff'>> &
-  Pick<LinkManagerOptions, 'backoff'>;
-/** Links by path (a path is opened once) and by board id once known. */
+const opts = workerData as LinkManagerOptions;
+/** Links by path (a path is opened once); board ids are found by scanning (a handful of boards). */
 const byPath = new Map<string, BoardLink>();
 
-const post = (m: WorkerOutput) => parent.postMessage(m);
-const serialize = (e: unknown): SerializedError =>
-  isHarkError(e)
-    ? { code: e.code, message: e.message, ...(e.details ? { details: { ...e.details } } : {}) }
-    : { code: 'HARK_ERR_LINK_WORKER', message: e instanceof Error ? e.message : String(e) };
+const rpc = new WorkerRpc<WorkerRequest, WorkerEvent>(parentPort as MessagePort, {
+  onCall: (req) => handle(req),
+});
+const post = (e: WorkerEvent) => rpc.emit(e);
 
 const callbacks: LinkCallbacks = {
-  state: (l, state, reason) =>
+  state: (l, state, reason, t) =>
     post({
       kind: 'state',
-      event: { boardId: l.boardId, path: l.target.path, state, ...(reason ? { reason } : {}) },
+      event: {
+        boardId: l.boardId,
+        path: l.target.path,
+        state,
+        ...(reason ? { reason } : {}),
+        ...(t && t.from !== 'closed' ? { from: t.from, line: `${l.boardId}: link ${t.line}` } : {}),
+      },
     }),
   board: (_l, info) => post({ kind: 'board', info }),
   message: (l, message) => post({ kind: 'message', event: { boardId: l.boardId, message } }),
-  error: (l, e) => post({ kind: 'error', boardId: l.boardId, error: serialize(e) }),
+  error: (l, e: HarkError) => post({ kind: 'error', boardId: l.boardId, error: toWire(e) }),
   audioAbort: (l, stream, reason) =>
     post({ kind: 'audio-abort', event: { boardId: l.boardId, stream, reason } }),
+  suppressed: (l, counts, periodMs) =>
+    post({ kind: 'suppressed', event: { boardId: l.boardId, path: l.target.path, counts, periodMs } }),
 };
 
 function find(boardId: string): BoardLink {
@@ -73,6 +82,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       byPath.delete(l.target.path);
       return l.close();
     }
+    case 'watch':
+      throw new HarkError('HARK_ERR_LINK_WORKER', 'watchPorts() is not available yet');
     case 'diagnostics':
       return { activeResources: process.getActiveResourcesInfo(), links: byPath.size };
     case 'close':
@@ -81,10 +92,3 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return undefined;
   }
 }
-
-parent.on('message', (msg: { id: number; req: WorkerRequest }) => {
-  handle(msg.req).then(
-    (value) => post({ kind: 'reply', id: msg.id, ok: true, value }),
-    (e) => post({ kind: 'reply', id: msg.id, ok: false, error: serialize(e) }),
-  );
-});

@@ -1,8 +1,15 @@
-/** Helpers shared by the link tests: test audio, event waiting, and an audio collector. */
+/**
+ * Helpers shared by the link tests (and reusable by e2e tests): test audio, event waiting, an audio
+ * collector, a raw pty peer for misbehaving boards, and a PING loop that measures a healthy board.
+ */
 import type { EventEmitter } from 'node:events';
+import { closeSync, constants, openSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
 import { MessageChannel } from 'node:worker_threads';
 import type { PcmAudio } from '../../base/audio/wav.js';
 import type { AudioRouteMessage, LinkManager, MessageEvent } from '../../host/link/index.js';
+import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
+import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import type { Message } from '../../protocol/ts/messages.js';
 
 /** A recognisable test signal: a sweep, so every 20 ms chunk differs. */
@@ -129,4 +136,150 @@ export function expectedChunk(audio: PcmAudio, i: number, samplesPerChunk = 320)
   const out = new Int16Array(samplesPerChunk);
   out.set(audio.samples.subarray(i * samplesPerChunk, (i + 1) * samplesPerChunk));
   return new Uint8Array(out.buffer);
+}
+
+/**
+ * A raw pty peer that plays a board at the byte level, for the cases an emulator is too polite for: a
+ * board that stops reading (its pty fills, as a hung USB-CDC firmware's endpoint does), floods, or
+ * echoes. Opens the board end of a pty pair without the tty layer's blocking writes; reading can be
+ * paused (`deaf`) so whatever the host sends stays unread in the kernel.
+ *
+ * ```ts
+ * const pair = await PtyPair.create();
+ * const peer = await RawPeer.open(pair.boardPath, { answerPings: true });
+ * peer.send(helloForProfile(getProfile('emulated'), '0.1.0', 'deaf'));
+ * peer.deaf(); // from now on nothing the host writes is read
+ * ```
+ */
+export class RawPeer {
+  private readonly rd: ReadStream;
+  private readonly wr: WriteStream;
+  private readonly enc = new MessageEncoder();
+  private readonly dec = new MessageDecoder();
+  /** Messages the peer read from the host (while not deaf). */
+  readonly received: Message[] = [];
+  /** Answer the host's PINGs (token ≠ 0) with PONG, as firmware does. */
+  answerPings: boolean;
+  /** Echo every byte the host writes straight back (an echoing port). */
+  echo: boolean;
+  private closed = false;
+
+  private readonly fds: number[];
+
+  private constructor(fds: number[], opts: { answerPings?: boolean; echo?: boolean }) {
+    this.answerPings = opts.answerPings ?? false;
+    this.echo = opts.echo ?? false;
+    this.rd = new ReadStream(fds[0]!);
+    this.rd.setRawMode(true);
+    this.wr = new WriteStream(fds[1]!);
+    // Close later only what libuv did not take over (it re-opens a tty into a descriptor of its own).
+    const handleFd = (st: object) => (st as { _handle?: { fd?: number } })._handle?.fd;
+    this.fds = fds.filter((fd, i) => handleFd(i === 0 ? this.rd : this.wr) !== fd);
+    (this.wr as unknown as { _handle: { setBlocking(b: boolean): void } })._handle.setBlocking(false);
+    this.rd.on('data', (d: Buffer) => {
+      if (this.echo) this.wr.write(Buffer.from(d));
+      this.dec.push(d, (m) => {
+        this.received.push(m);
+        if (this.answerPings && m.type === 'PING' && m.token !== 0) {
+          this.send({ type: 'PONG', token: m.token, uptimeMs: 0, rxFramesBad: 0, audioOverflows: 0 });
+        }
+      });
+    });
+    this.rd.on('error', () => {});
+    this.wr.on('error', () => {});
+  }
+
+  /** Opens the board end `path` of a pty pair. */
+  static async open(path: string, opts: { answerPings?: boolean; echo?: boolean } = {}): Promise<RawPeer> {
+    const flags = constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK;
+    return new RawPeer([openSync(path, flags), openSync(path, flags)], opts);
+  }
+
+  /** Sends one framed message (the peer's own seq counter). Never blocks. */
+  send(m: Message): void {
+    if (!this.closed) this.wr.write(this.enc.encode(m));
+  }
+
+  /** Sends raw bytes. */
+  sendRaw(bytes: Uint8Array): void {
+    if (!this.closed) this.wr.write(bytes);
+  }
+
+  /** Stops reading: what the host writes from now on stays in the pty (it fills, then the host's writes stall). */
+  deaf(): void {
+    this.rd.pause();
+  }
+
+  /** Reads again (what piled up arrives). */
+  listen(): void {
+    this.rd.resume();
+  }
+
+  /** Resolves with the first received message passing `pred` (already received ones count). */
+  next(pred: (m: Message) => boolean, timeoutMs = 10_000, what = 'a message'): Promise<Message> {
+    const seen = this.received.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.rd.off('data', check);
+        reject(new Error(`raw peer: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const check = () => {
+        const hit = this.received.find(pred);
+        if (!hit) return;
+        clearTimeout(timer);
+        this.rd.off('data', check);
+        resolve(hit);
+      };
+      this.rd.on('data', check);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const done = (s: ReadStream | WriteStream) =>
+      new Promise<void>((r) => {
+        if (s.destroyed) return r();
+        s.once('close', () => r());
+        s.destroy();
+      });
+    await Promise.all([done(this.rd), done(this.wr)]);
+    for (const fd of this.fds) closeSync(fd);
+  }
+}
+
+/**
+ * Measures a healthy board's answers while something else happens: a PING barrier every `everyMs`
+ * (a load rate, not a wait: the link passes at most 200 events a second per board to main) until
+ * `stop()`; resolves with the number of round trips and the longest gap between answers (ms). A round
+ * trip that fails rejects (the healthy board was disturbed).
+ */
+export function pingLoop(
+  link: LinkManager,
+  boardId: string,
+  everyMs = 20,
+): { stop(): Promise<{ rounds: number; maxGapMs: number }> } {
+  let running = true;
+  let rounds = 0;
+  let maxGapMs = 0;
+  let last = performance.now();
+  const loop = (async () => {
+    let token = 0x7000;
+    while (running) {
+      await pingBarrier(link, boardId, token++);
+      const now = performance.now();
+      maxGapMs = Math.max(maxGapMs, now - last);
+      last = now;
+      rounds++;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { rounds, maxGapMs: Math.round(maxGapMs) };
+    },
+  };
 }
