@@ -36,7 +36,7 @@ export {
   type Handler,
   type HandlerResult,
   type LedSpec,
-  type LedState,
+  type NamedLed,
   type ParamsOf,
   type ParamValueTypes,
   type PatternTypeSpec,

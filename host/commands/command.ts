@@ -5,6 +5,7 @@
  */
 
 import { pathToFileURL } from 'node:url';
+import type { GpioCapName, SpeakerKindName } from '../../protocol/ts/messages.js';
 import type { Response } from './response.js';
 import type { BuiltinValueTypes } from './types/builtin-types.js';
 
@@ -45,7 +46,8 @@ type ParamsOfRaw<P extends string> = P extends `${string}$${infer Rest}`
 /** A GPIO pin the board offers to commands and the johnny-five modes it supports. */
 export interface BoardPin {
   readonly pin: number;
-  readonly modes: readonly ('input' | 'output' | 'analog' | 'pwm' | 'servo')[];
+  /** The protocol's capability names (protocol/ts/names.ts): input, output, analog, pwm, servo. */
+  readonly modes: readonly GpioCapName[];
 }
 
 /** What a command may know about the board it answers (from the board's HELLO). */
@@ -55,7 +57,7 @@ export interface BoardFacts {
   readonly firmware: string;
   /** Spare pins for `ctx.io()`; the board's own button, LED and audio pins are never among them. */
   readonly pins: readonly BoardPin[];
-  readonly speaker: 'none' | 'piezo' | 'pcm';
+  readonly speaker: SpeakerKindName;
   readonly leds: number;
 }
 

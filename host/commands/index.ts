@@ -37,10 +37,9 @@ export {
 } from './registry.js';
 export {
   type DispatchedResponse,
-  LED_EFFECTS,
-  LED_STATES,
   type LedSpec,
-  type LedState,
+  NAMED_LEDS,
+  type NamedLed,
   RESPONSE_STATUSES,
   type Response,
   type ResponseStatus,

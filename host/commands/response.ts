@@ -5,10 +5,11 @@
  */
 import type { PcmAudio } from '../../base/audio/wav.js';
 import { HarkError } from '../../base/errors.js';
+import { type LedEffectName, LedEffectNames, MAX_TONE_STEPS } from '../../protocol/ts/messages.js';
 import type { AnyCommand } from './command.js';
 
-/** Named LED states; the session layer turns them into effects for each board. */
-export const LED_STATES = [
+/** The LED states a response may ask for by name; the session layer turns them into effects for each board. */
+export const NAMED_LEDS = [
   'off',
   'idle',
   'listening',
@@ -19,12 +20,11 @@ export const LED_STATES = [
   'timer',
   'muted',
 ] as const;
-export type LedState = (typeof LED_STATES)[number];
+export type NamedLed = (typeof NAMED_LEDS)[number];
 
-export const LED_EFFECTS = ['off', 'solid', 'blink', 'pulse', 'spin'] as const;
-/** An explicit LED effect. */
+/** An explicit LED effect (the protocol's effect names, protocol/ts/names.ts). */
 export interface LedSpec {
-  effect: (typeof LED_EFFECTS)[number];
+  effect: LedEffectName;
   /** RGB 0..255 each; default white. */
   color?: { r: number; g: number; b: number };
   /** Blink/pulse/spin period; default chosen by the board. */
@@ -52,7 +52,7 @@ export interface Response {
   /** Words to speak on the board; `true` speaks `text`. */
   voice?: string | true;
   /** A named LED state or an explicit effect. */
-  led?: LedState | LedSpec;
+  led?: NamedLed | LedSpec;
   /** An earcon name (e.g. 'success', 'error', 'alarm') or explicit tone steps. */
   tone?: string | ToneStepSpec[];
   /** A WAV file path or decoded PCM to play on the board's speaker. */
@@ -110,10 +110,10 @@ function problem(r: Record<string, unknown>): string | undefined {
     return '"needsInput" must be a boolean';
   if (r.led !== undefined) {
     if (typeof r.led === 'string') {
-      if (!(LED_STATES as readonly string[]).includes(r.led))
-        return `"led" must be one of ${LED_STATES.join(', ')}`;
-    } else if (!isObject(r.led) || !(LED_EFFECTS as readonly unknown[]).includes(r.led.effect)) {
-      return `"led" must be a state name or { effect: ${LED_EFFECTS.join('|')}, color?, periodMs?, durationMs? }`;
+      if (!(NAMED_LEDS as readonly string[]).includes(r.led))
+        return `"led" must be one of ${NAMED_LEDS.join(', ')}`;
+    } else if (!isObject(r.led) || typeof r.led.effect !== 'string' || !LedEffectNames.has(r.led.effect)) {
+      return `"led" must be a state name or { effect: ${LedEffectNames.all.join('|')}, color?, periodMs?, durationMs? }`;
     } else {
       const c = r.led.color;
       if (c !== undefined && !(isObject(c) && isByte(c.r) && isByte(c.g) && isByte(c.b)))
@@ -126,8 +126,8 @@ function problem(r: Record<string, unknown>): string | undefined {
   if (r.tone !== undefined) {
     if (typeof r.tone === 'string') {
       if (!/^[a-z][a-z0-9_-]*$/.test(r.tone)) return '"tone" must be an earcon name like "success"';
-    } else if (!Array.isArray(r.tone) || r.tone.length === 0 || r.tone.length > 8) {
-      return '"tone" must be an earcon name or 1..8 steps';
+    } else if (!Array.isArray(r.tone) || r.tone.length === 0 || r.tone.length > MAX_TONE_STEPS) {
+      return `"tone" must be an earcon name or 1..${MAX_TONE_STEPS} steps`;
     } else {
       for (const s of r.tone) {
         if (!isObject(s) || !(Number.isFinite(s.freqHz) && (s.freqHz as number) >= 0) || !isMs(s.durationMs))

@@ -9,7 +9,14 @@
 import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { HarkError } from '../../base/errors.js';
-import { ErrorCode, GpioCap, type Hello, type Message } from '../../protocol/ts/messages.js';
+import {
+  ErrorCode,
+  GpioCap,
+  GpioMode,
+  GpioModeNames,
+  type Hello,
+  type Message,
+} from '../../protocol/ts/messages.js';
 
 /** The part of LinkManager the plugin uses (LinkManager satisfies it). */
 export interface GpioTransport {
@@ -21,8 +28,14 @@ export interface GpioTransport {
   off(event: 'message' | 'board', listener: (...args: any[]) => void): unknown;
 }
 
-/** johnny-five pin modes (the IO-plugin contract); the wire uses the same numbers. */
-export const MODES = Object.freeze({ INPUT: 0, OUTPUT: 1, ANALOG: 2, PWM: 3, SERVO: 4 });
+/** johnny-five pin modes (the IO-plugin contract): the protocol's GPIO_MODE ids are the same numbers. */
+export const MODES = Object.freeze({
+  INPUT: GpioMode.INPUT,
+  OUTPUT: GpioMode.OUTPUT,
+  ANALOG: GpioMode.ANALOG,
+  PWM: GpioMode.PWM,
+  SERVO: GpioMode.SERVO,
+});
 const NO_ANALOG_CHANNEL = 127;
 /** johnny-five's Servo default pwmRange (it calls servoConfig only for a custom range). */
 const SERVO_DEFAULT_RANGE_US: [number, number] = [600, 2400];
@@ -194,8 +207,8 @@ export class HarkIO extends EventEmitter {
       );
     }
     if (mode !== undefined && !p.supportedModes.includes(mode)) {
-      const names = Object.entries(MODES);
-      const name = (m: number) => names.find(([, v]) => v === m)?.[0] ?? String(m);
+      // johnny-five spells modes in capitals (MODES.SERVO): so does this message.
+      const name = (m: number) => GpioModeNames.name(m)?.toUpperCase() ?? String(m);
       throw new HarkError(
         'HARK_ERR_GPIO_PIN',
         `pin ${pin} of board ${this.boardId} cannot be ${name(mode)} (it supports ${p.supportedModes.map(name).join(', ')})`,

@@ -12,7 +12,7 @@ import type { HarkConfig, LedEffectConfig } from '../config/index.js';
 import { errorEvent, type PipelineEvent } from '../events.js';
 import type { LinkManager } from '../link/index.js';
 import { type EarconName, earconMessage } from './earcons.js';
-import { type LedState, ledMessage, resolveLed } from './led-priority.js';
+import { type LedCondition, ledMessage, resolveLed } from './led-priority.js';
 import { planResponse } from './response-plan.js';
 import { prepareAudio, prepareSpeech, type RemoteSpeech, type SpeakerAudio } from './speech.js';
 
@@ -33,7 +33,7 @@ export class BoardResponder {
   readonly #d: BoardResponderDeps;
   #override: LedEffectConfig | undefined;
   #overrideTimer: NodeJS.Timeout | undefined;
-  #conditions: ReadonlySet<LedState> = new Set();
+  #conditions: ReadonlySet<LedCondition> = new Set();
   #playback: AbortController | undefined;
   #lastLed = '';
 
@@ -49,7 +49,7 @@ export class BoardResponder {
   }
 
   /** The session's LED conditions changed. */
-  showConditions(conditions: ReadonlySet<LedState>): void {
+  showConditions(conditions: ReadonlySet<LedCondition>): void {
     this.#conditions = conditions;
     this.#sendLed();
   }

@@ -4,11 +4,18 @@
  * Pure data and functions: the session feeds it conditions, the result becomes one LED message.
  */
 
-import { LED_ALL, LedEffect, LedKind, type Led as LedMessage } from '../../protocol/ts/messages.js';
+import { LED_ALL, LedEffectNames, LedKind, type Led as LedMessage } from '../../protocol/ts/messages.js';
 import type { HarkConfig, LedEffectConfig } from '../config/index.js';
 
-/** The conditions a board's LED can express. */
-export type LedState = 'disconnected' | 'error' | 'listening' | 'thinking' | 'replying' | 'muted' | 'idle';
+/** The conditions a board's LED can express (the config's `leds.*` keys). */
+export type LedCondition =
+  | 'disconnected'
+  | 'error'
+  | 'listening'
+  | 'thinking'
+  | 'replying'
+  | 'muted'
+  | 'idle';
 
 /** Highest priority first. `override` is a command response's own LED request. */
 export const LED_PRIORITY = [
@@ -20,7 +27,7 @@ export const LED_PRIORITY = [
   'replying',
   'muted',
   'idle',
-] as const satisfies readonly (LedState | 'override')[];
+] as const satisfies readonly (LedCondition | 'override')[];
 
 /** What the LED should show and why. */
 export interface ResolvedLed {
@@ -31,7 +38,7 @@ export interface ResolvedLed {
 
 /** Picks the winning condition. `idle` always holds, so there is always an answer. */
 export function resolveLed(
-  active: ReadonlySet<LedState>,
+  active: ReadonlySet<LedCondition>,
   effects: HarkConfig['leds'],
   override?: LedEffectConfig,
 ): ResolvedLed {
@@ -60,20 +67,6 @@ export const MONO_PATTERNS: Record<ResolvedLed['source'], Pick<LedEffectConfig, 
   idle: { effect: 'off', periodMs: 0 },
 };
 
-const EFFECT_IDS: Record<LedEffectConfig['effect'], number> = {
-  off: LedEffect.OFF,
-  solid: LedEffect.SOLID,
-  blink: LedEffect.BLINK,
-  pulse: LedEffect.PULSE,
-  spin: LedEffect.SPIN,
-};
-
-/** Parses `#rrggbb`. */
-export function parseColor(color: string): { r: number; g: number; b: number } {
-  const v = Number.parseInt(color.slice(1), 16);
-  return { r: (v >> 16) & 0xff, g: (v >> 8) & 0xff, b: v & 0xff };
-}
-
 /** The LED message for a board with `ledKind`/`ledCount`, or undefined when it has no LED. */
 export function ledMessage(
   resolved: ResolvedLed,
@@ -88,5 +81,8 @@ export function ledMessage(
     const level = Math.max(r, g, b, effect === 'off' ? 0 : 255);
     r = g = b = level;
   }
-  return { type: 'LED', index: LED_ALL, effect: EFFECT_IDS[effect], r, g, b, periodMs, durationMs };
+  const id = LedEffectNames.id(effect);
+  if (id === undefined)
+    throw new RangeError(`LED effect "${effect}" is not one of ${LedEffectNames.all.join(', ')}`);
+  return { type: 'LED', index: LED_ALL, effect: id, r, g, b, periodMs, durationMs };
 }

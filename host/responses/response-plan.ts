@@ -7,7 +7,7 @@
 import type { PcmAudio } from '../../base/audio/wav.js';
 import type { Hello, Tone } from '../../protocol/ts/messages.js';
 import { LedKind } from '../../protocol/ts/messages.js';
-import type { LedState as CommandLedState, LedSpec, Response } from '../commands/index.js';
+import type { LedSpec, NamedLed, Response } from '../commands/index.js';
 import type { HarkConfig, LedEffectConfig } from '../config/index.js';
 import { earconMessage, isEarcon } from './earcons.js';
 import { canSpeak } from './speech.js';
@@ -27,7 +27,7 @@ export interface ResponsePlan {
 
 /** LED effects for the named states commands may ask for. */
 function namedLed(
-  state: CommandLedState,
+  state: NamedLed,
   leds: HarkConfig['leds'],
 ): { effect: LedEffectConfig; durationMs: number } | null {
   switch (state) {
@@ -49,7 +49,7 @@ function namedLed(
   }
 }
 
-function ledOf(led: CommandLedState | LedSpec, leds: HarkConfig['leds']): ResponsePlan['led'] {
+function ledOf(led: NamedLed | LedSpec, leds: HarkConfig['leds']): ResponsePlan['led'] {
   if (typeof led === 'string') return namedLed(led, leds);
   return {
     effect: {

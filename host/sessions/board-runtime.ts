@@ -7,18 +7,18 @@
 
 import { HarkError } from '../../base/errors.js';
 import {
+  type AudioCodecId,
   ButtonEvent,
   CaptureAction,
   CaptureMode,
-  ErrorCode,
-  GpioCap,
+  ErrorCodeNames,
+  GpioCapNames,
   type Hello,
   type Message,
-  SpeakerKind,
+  SpeakerKindNames,
 } from '../../protocol/ts/messages.js';
 import type {
   BoardFacts,
-  BoardPin,
   BoardServices,
   CommandIsolation,
   DispatchedResponse,
@@ -50,38 +50,16 @@ export interface BoardRuntimeDeps {
   isolation: CommandIsolation;
 }
 
-const PIN_MODES: [number, BoardPin['modes'][number]][] = [
-  [GpioCap.INPUT, 'input'],
-  [GpioCap.OUTPUT, 'output'],
-  [GpioCap.ANALOG, 'analog'],
-  [GpioCap.PWM, 'pwm'],
-  [GpioCap.SERVO, 'servo'],
-];
-
 /** What a command may know about a board, from its HELLO. */
 export function boardFacts(boardId: string, hello: Hello): BoardFacts {
   return {
     id: boardId,
     model: hello.boardModel,
     firmware: hello.firmwareVersion,
-    pins: hello.gpio.map((g) => ({
-      pin: g.pin,
-      modes: PIN_MODES.filter(([bit]) => g.caps & bit).map(([, name]) => name),
-    })),
-    speaker:
-      hello.speakerKind === SpeakerKind.PCM
-        ? 'pcm'
-        : hello.speakerKind === SpeakerKind.PIEZO
-          ? 'piezo'
-          : 'none',
+    pins: hello.gpio.map((g) => ({ pin: g.pin, modes: GpioCapNames.names(g.caps) })),
+    speaker: SpeakerKindNames.name(hello.speakerKind) ?? 'none',
     leds: hello.ledCount,
   };
-}
-
-/** The protocol's name of a board error code (ErrorCode), or UNKNOWN_<n> for a code this host does not know. */
-function boardErrorName(code: number): string {
-  for (const [name, id] of Object.entries(ErrorCode)) if (id === code) return name;
-  return `UNKNOWN_${code}`;
 }
 
 export class BoardRuntime {
@@ -134,7 +112,8 @@ export class BoardRuntime {
             mode: mode === 'continuous' ? CaptureMode.CONTINUOUS : CaptureMode.SINGLE,
             maxMs: Math.min(maxMs, 0xffff),
           }),
-        stopCapture: () => responder.send({ type: 'CAPTURE', action: CaptureAction.STOP, mode: 0, maxMs: 0 }),
+        stopCapture: () =>
+          responder.send({ type: 'CAPTURE', action: CaptureAction.STOP, mode: CaptureMode.SINGLE, maxMs: 0 }),
         cancelStream: (reason, stream) => {
           if (stream !== undefined) this.#streams.get(stream)?.cancel(reason);
           else for (const s of this.#streams.values()) s.cancel(reason);
@@ -223,7 +202,7 @@ export class BoardRuntime {
         else if (m.event === ButtonEvent.DOUBLE) this.session.setMuted(!this.session.muted);
         return;
       case 'ERROR': {
-        const name = boardErrorName(m.code);
+        const name = ErrorCodeNames.name(m.code) ?? 'unknown';
         this.#d.emit(
           errorEvent(
             this.boardId,
@@ -258,7 +237,7 @@ export class BoardRuntime {
       s = asr.openStream({
         boardId: this.boardId,
         grammar: plan.grammar,
-        codec: codec as 0 | 1 | 2,
+        codec: codec as AudioCodecId, // the link only routes streams whose codec HELLO_ACK chose
         sampleRate,
         endOfSpeech: {
           silenceMs: config.silenceMs,

@@ -6,7 +6,7 @@
  */
 import { AudioTrigger } from '../../protocol/ts/messages.js';
 import type { EarconName } from '../responses/earcons.js';
-import type { LedState } from '../responses/led-priority.js';
+import type { LedCondition } from '../responses/led-priority.js';
 import {
   findTransition,
   type ListenTrigger,
@@ -17,7 +17,7 @@ import {
 
 /** What the session asks the pipeline to do for its board. */
 export interface SessionHost {
-  showLed(conditions: ReadonlySet<LedState>): void;
+  showLed(conditions: ReadonlySet<LedCondition>): void;
   earcon(name: EarconName): void;
   /** CAPTURE start: one utterance with a board-side length limit, or continuous (hands-free). */
   startCapture(maxMs: number, mode?: 'single' | 'continuous'): void;
@@ -140,7 +140,7 @@ export class BoardSession {
   }
 
   #refreshLed(): void {
-    const conditions = new Set<LedState>();
+    const conditions = new Set<LedCondition>();
     const led = STATE_LED[this.#state];
     if (led) conditions.add(led);
     if (this.#muted) conditions.add('muted');

@@ -89,8 +89,8 @@ test('an ERROR frame is reported as HARK_ERR_BOARD_REPORTED with the board code 
   const [known, unknown] = errors();
   assert.equal(known?.code, 'HARK_ERR_BOARD_REPORTED');
   assert.equal(known?.boardId, boardId);
-  assert.deepEqual(known?.details, { boardCode: 6, boardError: 'GPIO_INVALID_PIN' });
-  assert.match(known?.message ?? '', /reported GPIO_INVALID_PIN \(6\): no pin 99/);
+  assert.deepEqual(known?.details, { boardCode: 6, boardError: 'gpio-invalid-pin' });
+  assert.match(known?.message ?? '', /reported gpio-invalid-pin \(6\): no pin 99/);
   assert.equal(unknown?.code, 'HARK_ERR_BOARD_REPORTED');
-  assert.deepEqual(unknown?.details, { boardCode: 200, boardError: 'UNKNOWN_200' });
+  assert.deepEqual(unknown?.details, { boardCode: 200, boardError: 'unknown' });
 });
