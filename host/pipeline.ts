@@ -257,6 +257,8 @@ export class HarkPipeline extends EventEmitter {
     });
     this.link.on('state', (e: { boardId: string; path: string; state: string; reason?: string }) => {
       this.emit('link', e);
+      // While closing, the links going down is our own doing: the sessions are closed already.
+      if (this.#closed) return;
       if (e.state === 'disconnected' || e.state === 'failed') this.#boards.get(e.boardId)?.disconnected();
     });
     this.link.on(

@@ -36,6 +36,7 @@ export class BoardResponder {
   #conditions: ReadonlySet<LedCondition> = new Set();
   #playback: AbortController | undefined;
   #lastLed = '';
+  #closed = false;
 
   constructor(deps: BoardResponderDeps) {
     this.#d = deps;
@@ -150,12 +151,17 @@ export class BoardResponder {
     this.send(msg);
   }
 
-  /** Writes a message to the board; a failure becomes an error event (the link reconnects by itself). */
+  /**
+   * Writes a message to the board; a failure becomes an error event (the link reconnects by itself).
+   * After close() nothing is sent: a shutdown must not report LEDs it could no longer show.
+   */
   send(m: Message): void {
+    if (this.#closed) return;
     this.#d.link.send(this.#d.boardId, m).catch((e: unknown) => this.#d.emit(errorEvent(this.#d.boardId, e)));
   }
 
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#overrideTimer);
     this.#playback?.abort();
   }

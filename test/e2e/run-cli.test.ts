@@ -67,6 +67,9 @@ test('hark run --json serves a board, prints the command, exits 0 on SIGTERM', a
     child.kill('SIGTERM');
     assert.equal(await exited, 0, `exit code; stderr:\n${err}`);
     assert.match(err, /stopped \(SIGTERM\)/);
+    const late = events.filter((e) => e.event === 'error' && /cannot send/.test(String(e.message)));
+    assert.deepEqual(late, [], 'shutting down reports no LED it could no longer send');
+    assert.doesNotMatch(err, /cannot send/);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await board.close();
