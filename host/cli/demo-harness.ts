@@ -218,14 +218,18 @@ export class Harness extends EventEmitter {
     );
   }
 
+  /**
+   * Closes the boards first, then the host. The other way round, a board still streaming (hands-free)
+   * writes into a pty nobody reads any more; its blocking tty write then stalls this thread for good.
+   */
   async close(): Promise<void> {
     const errors: unknown[] = [];
+    for (const b of this.boards.values()) await b.close().catch((e: unknown) => errors.push(e));
     try {
       await this.pipeline.close();
     } catch (e) {
       errors.push(e);
     }
-    for (const b of this.boards.values()) await b.close().catch((e: unknown) => errors.push(e));
     if (errors.length) throw errors[0];
   }
 }
