@@ -397,6 +397,15 @@ export class EmulatedBoard extends EventEmitter {
         'HARK_ERR_BOARD_EMULATOR',
         'emulated board: cannot speak before the host acknowledged HELLO',
       );
+    let result: { stream: number; chunks: number; interrupted: boolean } | undefined;
+    // Released inside the event, synchronously: on a busy machine the mic sends every chunk that is
+    // due in one go, and a release one tick later would add chunks of silence past the audio.
+    const finish = () => {
+      if (result) return;
+      const interrupted = this.mic.current !== s;
+      result = { stream: s.id, chunks: s.chunk, interrupted };
+      if (!interrupted) this.release(0);
+    };
     if (this.mic.source.length > 0) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -404,6 +413,7 @@ export class EmulatedBoard extends EventEmitter {
           this.off('stream-end', done);
           this.off('host-gone', done);
           this.off('unplugged', done);
+          finish();
           resolve();
         };
         this.on('audio-exhausted', done);
@@ -412,10 +422,8 @@ export class EmulatedBoard extends EventEmitter {
         this.on('unplugged', done);
       });
     }
-    const interrupted = this.mic.current !== s;
-    const chunks = s.chunk;
-    if (!interrupted) this.release(0);
-    return { stream: s.id, chunks, interrupted };
+    finish();
+    return result!;
   }
 
   /** Replaces what the microphone hears from the next utterance on (`repeat`: loop it). */

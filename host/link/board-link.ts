@@ -19,10 +19,12 @@ import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import { encodeMessage } from '../../protocol/ts/message-codec.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import {
+  type AudioCodecId,
   ErrorCode,
   type Hello,
   MAX_PAYLOAD_BYTES,
   type Message,
+  PING_TOKEN_HELLO,
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
 } from '../../protocol/ts/messages.js';
@@ -33,7 +35,14 @@ import { EventThrottle } from './board-link/event-throttle.js';
 import { FrameWriter } from './board-link/frame-writer.js';
 import { HandshakeAttempt } from './board-link/handshake-attempt.js';
 import { describeHeartbeatLoss, Heartbeat, PingTokens } from './board-link/heartbeat.js';
-import { ackFor, chooseCodec, describeHandshakeTimeout, rxWindowFor } from './handshake.js';
+import {
+  ackFor,
+  chooseCodec,
+  describeHandshakeTimeout,
+  newHostSession,
+  rxWindowFor,
+  shouldReack,
+} from './handshake.js';
 import { Playback } from './playback.js';
 import { watchForPath } from './port-watch.js';
 import {
@@ -92,6 +101,9 @@ export class BoardLink {
   /** A version mismatch is being reported; ignore the board meanwhile. */
   private rejected = false;
   private everReady = false;
+  /** SPEC §2.3: this handshake's host_session, and when the last HELLO_ACK went out. */
+  private hostSession = 0;
+  private lastAckAt = 0;
   /** The host is closing this link: nothing from here on is an error. */
   private closing = false;
   /** Failures already reported since the last good handshake (each cause is said once). */
@@ -224,7 +236,7 @@ export class BoardLink {
     const boot = this.profile?.serial.resetOnOpen ? this.profile.serial.bootDelayMs : 0;
     const timeout = this.opts.handshakeTimeoutMs + boot;
     this.attempt = new HandshakeAttempt(timeout, boot, {
-      nudge: () => this.writer.sendControl({ type: 'PING', token: 0 }),
+      nudge: () => this.writer.sendControl({ type: 'PING', token: PING_TOKEN_HELLO }),
       timeout: (evidence) => {
         const msg = describeHandshakeTimeout(
           this.target.path,
@@ -294,7 +306,7 @@ export class BoardLink {
         break;
       default:
     }
-    if (!this.throttle.allow('event', m.type)) {
+    if (!this.throttle.allow('event', m.type, m.type)) {
       this.counters.messagesDropped++;
       return;
     }
@@ -303,6 +315,7 @@ export class BoardLink {
 
   /** HELLO while ready: a repeat of this session, or (seq 0) a board that reset. */
   private onRepeatedHello(h: Hello, seq: number): void {
+    if (!this.throttle.allow('hello', 'HELLO ignored')) return; // a HELLO storm costs a count
     // Either way the board is waiting for an ACK: it stopped its capture and speaker (SPEC §2).
     this.audio.abortAll(seq === 0 ? 'board reset' : 'board re-handshake');
     this.playback.abort(seq === 0 ? 'board reset' : 'board re-handshake');
@@ -310,11 +323,16 @@ export class BoardLink {
       if (this.throttle.allow('handshake', 'HELLO (board reset) ignored')) this.onHello(h, true);
       return;
     }
-    // A repeat sent before our HELLO_ACK arrived (queued HELLOs are answered once), or a board that
-    // thinks we went away: acknowledge again, without counting a reconnect.
-    if (this.throttle.allow('ack', 'HELLO_ACK not re-sent')) {
-      this.writer.sendControl(ackFor(h, this.info?.codec ?? chooseCodec(h, this.profile), this.opts));
-    }
+    // A repeat sent before our HELLO_ACK arrived (a queued burst is answered once), or a board that
+    // thinks we went away: acknowledge again with the same session, without counting a reconnect.
+    if (!shouldReack(performance.now() - this.lastAckAt)) return;
+    if (this.throttle.allow('ack', 'HELLO_ACK not re-sent'))
+      this.sendAck(h, this.info?.codec ?? chooseCodec(h, this.profile));
+  }
+
+  private sendAck(h: Hello, codec: AudioCodecId): void {
+    this.lastAckAt = performance.now();
+    this.writer.sendControl(ackFor(h, codec, this.opts, this.hostSession));
   }
 
   private onHello(h: Hello, reset: boolean): void {
@@ -328,7 +346,8 @@ export class BoardLink {
     const codec = chooseCodec(h, this.profile);
     if (reset) this.writer.newSession(this.lostError('board reset'));
     this.writer.setWindow(rxWindowFor(h));
-    this.writer.sendControl(ackFor(h, codec, this.opts));
+    this.hostSession = newHostSession(); // a new session for every handshake (SPEC §2.3.1)
+    this.sendAck(h, codec);
     if (this.everReady) this.counters.reconnects++;
     this.everReady = true;
     clearTimeout(this.healthyTimer);

@@ -2,6 +2,8 @@
  * The host's side of the handshake as pure functions: the HELLO_ACK it answers with, the audio codec it
  * picks, and the diagnosis of a handshake that timed out.
  */
+
+import { randomInt } from 'node:crypto';
 import { loadProfiles } from '../../boards/profiles/profile-loader.js';
 import type { BoardProfile } from '../../boards/profiles/profile-schema.js';
 import type { MessageStats } from '../../protocol/ts/message-decoder.js';
@@ -12,15 +14,36 @@ import {
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
 } from '../../protocol/ts/messages.js';
+import {
+  ASSUMED_1_0_RX_WINDOW_BYTES,
+  MAX_CHUNK_MS,
+  MIN_CHUNK_MS,
+  maxChunkMs,
+  REACK_1_0_MIN_GAP_MS,
+} from '../../protocol/ts/rules.js';
 
 /** Codec preference when the profile names none the board offers: quality first. */
 const CODEC_ORDER: AudioCodecId[] = [0, 2, 1];
 
-/** The HELLO_ACK for `h`. */
+/** A random non-zero host_session for a new handshake (SPEC §2.3.1). */
+export const newHostSession = (): number => randomInt(1, 0x1_0000_0000);
+
+/**
+ * chunk_ms for HELLO_ACK (SPEC §4.3.5): the configured one, lowered when one AUDIO payload of `codec` at
+ * `sampleRate` would not fit 1024 bytes, within 5..100 ms.
+ */
+export function chunkMsFor(h: Hello, codec: AudioCodecId, wantedMs: number): number {
+  const fits = maxChunkMs(codec, h.micSampleRate);
+  const ms = Math.min(Math.max(wantedMs, MIN_CHUNK_MS), MAX_CHUNK_MS);
+  return fits > 0 ? Math.min(ms, fits) : ms;
+}
+
+/** The HELLO_ACK for `h` in session `hostSession`. */
 export function ackFor(
   h: Hello,
   codec: AudioCodecId,
   opts: { chunkMs: number; heartbeatMs: number },
+  hostSession: number,
 ): HelloAck {
   return {
     type: 'HELLO_ACK',
@@ -29,28 +52,31 @@ export function ackFor(
     features: h.features, // the host supports every 1.0 feature: the intersection is the board's set
     audioCodec: codec,
     audioSampleRate: h.micSampleRate,
-    chunkMs: opts.chunkMs,
+    chunkMs: chunkMsFor(h, codec, opts.chunkMs),
     heartbeatMs: opts.heartbeatMs,
     flags: 0,
-    // SPEC 1.1 §2.3: 0 = no session, which a 1.1 board treats like a 1.0 host (every HELLO_ACK in READY
-    // is a reconnect). The link draws a random non-zero session per handshake (link helper's change).
-    hostSession: 0,
+    // SPEC §2.3: a duplicate HELLO_ACK of this session is ignored by a 1.1 board; a new one resets it.
+    hostSession,
   };
 }
 
-/** Receive window assumed for a protocol 1.0 board with a small receive limit (an ATmega's UART buffer). */
-export const ASSUMED_SMALL_WINDOW_BYTES = 64;
-
 /**
- * How many unprocessed bytes the host may have in flight to this board (SPEC 1.1 §6; 0 = no limit
- * beyond max_rx_payload): what a 1.1 board announces, else 64 for a 1.0 board whose max_rx_payload is
- * below 1024 (it has a small UART buffer and no way to say so).
+ * How many unprocessed bytes the host may have in flight to this board (SPEC §1.4; 0 = no limit beyond
+ * max_rx_payload): what a 1.1 board announces, else 64 for a 1.0 board whose max_rx_payload is below
+ * 1024 (it has a small UART buffer and no way to say so).
  */
 export function rxWindowFor(h: Hello): number {
-  const announced = (h as { rxWindowBytes?: number }).rxWindowBytes;
-  if (h.versionMinor >= 1 && announced !== undefined) return announced;
-  return h.maxRxPayload < 1024 ? ASSUMED_SMALL_WINDOW_BYTES : 0;
+  if (h.versionMinor >= 1) return h.rxWindowBytes;
+  return h.maxRxPayload < 1024 ? ASSUMED_1_0_RX_WINDOW_BYTES : 0;
 }
+
+/**
+ * Whether a HELLO with seq ≠ 0 on a ready link gets a HELLO_ACK again (SPEC §2.2.5–2.2.7): only when it
+ * arrives ≥ 500 ms after the last HELLO_ACK. Closer ones are a burst the board queued before our ACK
+ * reached it, answered once — a 1.0 board would reset on each extra ACK, and a 1.1 board would only
+ * ignore them. A board that really went back to AWAIT_ACK repeats HELLO a second later and is answered.
+ */
+export const shouldReack = (sinceLastAckMs: number): boolean => sinceLastAckMs >= REACK_1_0_MIN_GAP_MS;
 
 /** The board's profile's preferred codec when it offers it (the HELLO's model, else `fallback`), else the best offered. */
 export function chooseCodec(h: Hello, fallback: BoardProfile | undefined): AudioCodecId {

@@ -4,7 +4,7 @@
  * result once the board reports state 1 (finished) or 2 (stopped). The host never holds more unsent
  * credit than granted, so a board's buffer cannot overrun whatever the link speed.
  *
- * 1.1 rules: frames carry whole samples (PCM16: an even byte count) — an odd credit is used down to
+ * 1.1 rules (SPEC §4.6.6–4.6.9): frames carry whole samples (PCM16: an even byte count) — an odd credit is used down to
  * whole samples and the rest kept for the next grant; after SPEAKER_STOP or SPEAKER_END no SPEAKER_DATA
  * of that stream leaves (credits in flight are ignored, and frames still queued in the link's writer are
  * cancelled before STOP goes out); a board that grants no credit for max(2 s, 2 × its buffer's play
@@ -21,6 +21,7 @@ import {
   SpeakerKind,
   SpeakerState,
 } from '../../protocol/ts/messages.js';
+import { speakerStallMs } from '../../protocol/ts/rules.js';
 import type { PlayAudio } from './types.js';
 
 type Result = 'finished' | 'stopped';
@@ -44,9 +45,6 @@ interface Active {
   resolve: (r: Result) => void;
   reject: (e: Error) => void;
 }
-
-/** Floor of the speaker-stall timeout (SPEC 1.1 §11). */
-const MIN_STALL_MS = 2000;
 
 export class Playback {
   private active: Active | undefined;
@@ -87,7 +85,6 @@ export class Playback {
     // Largest data bytes per frame: the board's receive limit minus the stream byte, in whole samples.
     const room = Math.min(hello.maxRxPayload, 1024) - 1;
     const perFrame = Math.max(sampleBytes, room - (room % sampleBytes));
-    const bufferPlayMs = (hello.speakerBufferBytes / (audio.sampleRate * sampleBytes)) * 1000;
     const stream = this.streamId;
     const done = new Promise<Result>((resolve, reject) => {
       this.active = {
@@ -99,7 +96,7 @@ export class Playback {
         credit: 0,
         ended: false,
         stopping: false,
-        stallMs: Math.round(Math.max(MIN_STALL_MS, 2 * bufferPlayMs)),
+        stallMs: speakerStallMs(hello.speakerBufferBytes, audio.sampleRate * sampleBytes),
         stallTimer: undefined,
         resolve,
         reject,

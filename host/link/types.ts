@@ -158,7 +158,7 @@ export interface LinkStats {
   heartbeatFailures: number;
   /** Round trip of the last PONG, ms. */
   lastRttMs: number;
-  /** Board → host messages not passed to main because the board exceeded 200 a second (a flood). */
+  /** Board → host messages not passed to main because the board sent more than 200 a second of their type (a flood). */
   messagesDropped: number;
   /** Host → board frames dropped unsent (stall, link loss, full queue, board reset). */
   framesDroppedOut: number;

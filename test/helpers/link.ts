@@ -154,7 +154,7 @@ export function expectedChunk(audio: PcmAudio, i: number, samplesPerChunk = 320)
 export class RawPeer {
   private readonly rd: ReadStream;
   private readonly wr: WriteStream;
-  private readonly enc = new MessageEncoder();
+  private enc = new MessageEncoder();
   private readonly dec = new MessageDecoder();
   /** Messages the peer read from the host (while not deaf). */
   readonly received: Message[] = [];
@@ -198,6 +198,11 @@ export class RawPeer {
   /** Sends one framed message (the peer's own seq counter). Never blocks. */
   send(m: Message): void {
     if (!this.closed) this.wr.write(this.enc.encode(m));
+  }
+
+  /** Restarts the peer's seq at 0 (its next frame looks like the first after a reset). */
+  resetSeq(): void {
+    this.enc = new MessageEncoder();
   }
 
   /** Sends raw bytes. */

@@ -32,8 +32,10 @@ export class TokenBucket {
 
 /** The work a board can cause, and how much of each per second. */
 export const THROTTLE_LIMITS = {
-  /** Board → main events (LOG, BUTTON, GPIO_STATE …); utterance boundaries are never refused. */
+  /** Board → main events, per message type (LOG, BUTTON, GPIO_STATE …); utterance boundaries are never refused. */
   event: { perSecond: 200, burst: 400 },
+  /** HELLOs of a ready board handled at all (a board repeats HELLO once a second). */
+  hello: { perSecond: 5, burst: 10 },
   /** HELLO_ACKs re-sent for repeated HELLOs of a ready board. */
   ack: { perSecond: 2, burst: 3 },
   /** PONGs answering the board's own PINGs. */
@@ -47,7 +49,7 @@ export const THROTTLE_LIMITS = {
 export type ThrottleKind = keyof typeof THROTTLE_LIMITS;
 
 export class EventThrottle {
-  private readonly buckets = new Map<ThrottleKind, TokenBucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
   private counts: Record<string, number> = {};
   private refused = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -59,12 +61,16 @@ export class EventThrottle {
     private readonly periodMs = 1000,
   ) {}
 
-  /** True when `kind` of work may happen now; otherwise counts it under `what`. */
-  allow(kind: ThrottleKind, what: string): boolean {
-    let b = this.buckets.get(kind);
+  /**
+   * True when `kind` of work may happen now; otherwise counts it under `what`. `key` gives `what` a
+   * bucket of its own within the kind's limit (events: one per message type, so a flood of credits
+   * never starves an ERROR or a BUTTON).
+   */
+  allow(kind: ThrottleKind, what: string, key: string = kind): boolean {
+    let b = this.buckets.get(key);
     if (!b) {
       b = new TokenBucket(this.limits[kind]);
-      this.buckets.set(kind, b);
+      this.buckets.set(key, b);
     }
     if (b.take()) return true;
     this.count(what);

@@ -2,13 +2,14 @@
  * One handshake attempt on an open port: the nudges, the timeout, and what arrived meanwhile, so a
  * timeout can say why (handshake.ts `describeHandshakeTimeout`).
  *
- * Nudge (SPEC 1.1 §4): PING token 0 ("who are you?") after the profile's boot delay, then every second
+ * Nudge (SPEC §2.4): PING token 0 ("who are you?") after the profile's boot delay, then every second
  * until HELLO. A 1.1 board answers PONG and HELLO whether or not an earlier host acknowledged it. A 1.0
  * board acknowledged by an earlier host answers only PONG and comes back by itself after 3 heartbeats
  * with no frame from the host — so once a nudge got a PONG and no HELLO followed, the nudges stop for
  * this attempt: each of them would otherwise keep that board's host-gone timer from ever running out.
  */
-import type { Message } from '../../../protocol/ts/messages.js';
+import { type Message, PING_TOKEN_HELLO } from '../../../protocol/ts/messages.js';
+import { HELLO_NUDGE_INTERVAL_MS } from '../../../protocol/ts/rules.js';
 import type { HandshakeEvidence } from '../handshake.js';
 
 /** Frame types only a host sends: receiving one means the port echoes. */
@@ -28,7 +29,6 @@ const HOST_ONLY = new Set<Message['type']>([
   'GPIO_REPORT',
 ]);
 
-const NUDGE_INTERVAL_MS = 1000;
 /** Bytes kept for the diagnosis. */
 const KEEP_BYTES = 256;
 
@@ -70,12 +70,12 @@ export class HandshakeAttempt {
 
   /** A valid frame during the handshake (HELLO included). */
   onMessage(m: Message): void {
-    if (HOST_ONLY.has(m.type) || (m.type === 'PING' && m.token === 0)) {
+    if (HOST_ONLY.has(m.type) || (m.type === 'PING' && m.token === PING_TOKEN_HELLO)) {
       this.echoes++;
       return;
     }
     this.boardFrames++;
-    if (m.type === 'PONG' && m.token === 0) {
+    if (m.type === 'PONG' && m.token === PING_TOKEN_HELLO) {
       this.pongsToNudge++;
       this.pongSinceNudge = true;
     }
@@ -111,6 +111,6 @@ export class HandshakeAttempt {
     this.pongSinceNudge = false;
     this.nudges++;
     this.hooks.nudge();
-    this.nudgeTimer = setTimeout(() => this.nudge(), NUDGE_INTERVAL_MS);
+    this.nudgeTimer = setTimeout(() => this.nudge(), HELLO_NUDGE_INTERVAL_MS);
   }
 }
