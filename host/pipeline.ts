@@ -21,6 +21,7 @@ import { errorEvent } from './events.js';
 import type { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
+import { MqttBridge, type MqttOptions } from './mqtt/index.js';
 import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
 import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
@@ -58,6 +59,8 @@ export interface PipelineOptions {
   commandLoadTimeoutMs?: number;
   /** Home Assistant satellites and remote speech engines over Wyoming (host/wyoming); default none. */
   wyoming?: WyomingOptions;
+  /** Events to and commands from an MQTT broker, with Home Assistant discovery (host/mqtt); default none. */
+  mqtt?: MqttOptions;
 }
 
 /** What start() reports while it loads: commands modules, then the speech engine's progress. */
@@ -103,6 +106,7 @@ export class HarkPipeline extends EventEmitter {
   readonly #onHostFault: ((error: HarkError) => void) | undefined;
   /** Wyoming satellites and remote engines, when configured: it routes each utterance's stream. */
   #wyoming: WyomingServices | undefined;
+  #mqtt: MqttBridge | undefined;
   #closed = false;
 
   private constructor(parts: {
@@ -231,6 +235,14 @@ export class HarkPipeline extends EventEmitter {
         throw e;
       }
     }
+    if (opts.mqtt) {
+      try {
+        p.#mqtt = MqttBridge.start(p, opts.mqtt, p.#emit);
+      } catch (e) {
+        await p.close();
+        throw e;
+      }
+    }
     return p;
   }
 
@@ -306,6 +318,11 @@ export class HarkPipeline extends EventEmitter {
     return this.link.open(target);
   }
 
+  /** The MQTT bridge, when configured (`mqtt` option). */
+  get mqtt(): MqttBridge | undefined {
+    return this.#mqtt;
+  }
+
   /** Wyoming satellites and remote engines, when configured (`wyoming` option). */
   get wyoming(): WyomingServices | undefined {
     return this.#wyoming;
@@ -339,6 +356,7 @@ export class HarkPipeline extends EventEmitter {
     if (this.#closed) return;
     this.#closed = true;
     for (const b of this.#boards.values()) b.close();
+    await this.#mqtt?.close().catch(() => {});
     await this.#wyoming?.close().catch(() => {});
     const results = await Promise.allSettled([this.link.close(), this.asr.close(), this.dispatcher.close()]);
     await this.#watchdog?.close();

@@ -37,6 +37,7 @@ export interface HarnessOptions {
   onProgress?: (p: PipelineProgress) => void;
   /** Services beyond one host (Wyoming satellites, remote engines), passed to the pipeline as they are. */
   wyoming?: PipelineOptions['wyoming'];
+  mqtt?: PipelineOptions['mqtt'];
 }
 
 export interface HarnessBoardOptions {
@@ -93,6 +94,7 @@ export class Harness extends EventEmitter {
       ...(opts.asrThreads ? { asrThreads: opts.asrThreads } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.wyoming ? { wyoming: opts.wyoming } : {}),
+      ...(opts.mqtt ? { mqtt: opts.mqtt } : {}),
       link: { heartbeatMs: 1000 },
     });
     return new Harness(pipeline);
