@@ -237,7 +237,7 @@ export class HarkPipeline extends EventEmitter {
     }
     if (opts.mqtt) {
       try {
-        p.#mqtt = MqttBridge.start(p, opts.mqtt, p.#emit);
+        p.#mqtt = await MqttBridge.start(p, opts.mqtt, p.#emit);
       } catch (e) {
         await p.close();
         throw e;

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { HarkError } from '../../base/errors.js';
 import type { PipelineEvent } from '../events.js';
 import { Backoff, type BackoffOptions } from '../link/backoff.js';
@@ -105,7 +105,13 @@ export class MqttBridge {
   /** Counters (tests, bench, dashboard). */
   readonly stats = { published: 0, acknowledged: 0, resent: 0, dropped: 0, commands: 0, connects: 0 };
 
-  private constructor(host: MqttHost, opts: MqttOptions, emit: (e: PipelineEvent) => void, version: string) {
+  private constructor(
+    connect: (url: string, o: IClientOptions) => MqttClient,
+    host: MqttHost,
+    opts: MqttOptions,
+    emit: (e: PipelineEvent) => void,
+    version: string,
+  ) {
     if (!/^mqtts?:\/\/[^/]+/.test(opts.url))
       throw new HarkError(
         'HARK_ERR_MQTT_CONFIG',
@@ -148,21 +154,34 @@ export class MqttBridge {
       ...(tls.key ? { key: tls.key } : {}),
       rejectUnauthorized: opts.rejectUnauthorized ?? true,
     };
-    this.#client = mqtt.connect(opts.url, options);
+    this.#client = connect(opts.url, options);
     this.#client.on('connect', () => this.#connected());
     this.#client.on('close', () => this.#disconnected());
     this.#client.on('error', (e) => this.#failed(e));
     this.#client.on('message', (topic, payload) => this.#onMessage(topic, payload));
   }
 
-  /** Connects (in the background: the host serves boards whether or not the broker is there). */
-  static start(
+  /**
+   * Loads the `mqtt` package (an optional peer dependency: only hosts that use MQTT install it) and
+   * connects in the background: the host serves boards whether or not the broker is there.
+   */
+  static async start(
     host: MqttHost,
     opts: MqttOptions,
     emit: (e: PipelineEvent) => void,
     version = '0',
-  ): MqttBridge {
-    const b = new MqttBridge(host, opts, emit, version);
+  ): Promise<MqttBridge> {
+    let mqtt: typeof import('mqtt');
+    try {
+      mqtt = await import('mqtt');
+    } catch (e) {
+      throw new HarkError(
+        'HARK_ERR_MQTT_CONFIG',
+        `mqtt.url is set (${opts.url}) but the mqtt package is not installed: npm install mqtt (beside hark-voice)`,
+        { cause: e },
+      );
+    }
+    const b = new MqttBridge(mqtt.connect, host, opts, emit, version);
     b.#wire();
     b.#client.connect();
     return b;

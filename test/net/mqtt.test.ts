@@ -243,7 +243,7 @@ test('a broker restart loses no event: the queue holds them and the unacknowledg
   const broker = await Mosquitto.start({ persistence: true });
   const host = fakeHost();
   const c = collect();
-  const bridge = MqttBridge.start(
+  const bridge = await MqttBridge.start(
     host,
     {
       url: broker.url,
@@ -292,7 +292,7 @@ test('the offline queue is bounded: the oldest events go, and the loss is report
   const broker = await Mosquitto.start();
   const host = fakeHost();
   const c = collect();
-  const bridge = MqttBridge.start(
+  const bridge = await MqttBridge.start(
     host,
     {
       url: broker.url,
@@ -353,7 +353,7 @@ test('the offline queue is bounded: the oldest events go, and the loss is report
 test('username and password: a wrong password is reported once while retrying; the right one connects', async () => {
   const broker = await Mosquitto.start({ user: { name: 'hark', password: 's3cret-pass' } });
   const c = collect();
-  const wrong = MqttBridge.start(
+  const wrong = await MqttBridge.start(
     fakeHost(),
     {
       url: broker.url,
@@ -373,7 +373,7 @@ test('username and password: a wrong password is reported once while retrying; t
     await broker.logged(/not authorised/gi, 4);
     assert.equal(c.events.filter((e) => e.event === 'error' && e.code === 'HARK_ERR_MQTT_CONNECT').length, 1);
     assert.equal(wrong.connected, false);
-    right = MqttBridge.start(
+    right = await MqttBridge.start(
       fakeHost(),
       { url: broker.url, username: 'hark', password: 's3cret-pass', countersIntervalMs: 0 },
       c2.emit,
@@ -392,12 +392,12 @@ test('TLS: the broker is verified against the configured CA; without it, or with
   const broker = await Mosquitto.start({ tls: certs });
   const ok = collect();
   const bad = collect();
-  const good = MqttBridge.start(
+  const good = await MqttBridge.start(
     fakeHost(),
     { url: broker.url, caFile: certs.caFile, countersIntervalMs: 0 },
     ok.emit,
   );
-  const untrusted = MqttBridge.start(
+  const untrusted = await MqttBridge.start(
     fakeHost(),
     { url: broker.url, countersIntervalMs: 0, backoff: { initialMs: 10_000 } },
     bad.emit,
@@ -409,8 +409,8 @@ test('TLS: the broker is verified against the configured CA; without it, or with
       (e) => e.event === 'error' && e.code === 'HARK_ERR_MQTT_CONNECT',
     );
     assert.match((err as { message: string }).message, /self[- ]signed|unable to verify|certificate/i);
-    assert.throws(
-      () => MqttBridge.start(fakeHost(), { url: broker.url, caFile: join(dir, 'nope.crt') }, () => {}),
+    await assert.rejects(
+      MqttBridge.start(fakeHost(), { url: broker.url, caFile: join(dir, 'nope.crt') }, () => {}),
       (e: Error & { code?: string }) =>
         e.code === 'HARK_ERR_MQTT_CONFIG' &&
         /mqtt\.caFile .*nope\.crt cannot be read \(ENOENT\)/.test(e.message),
@@ -423,13 +423,13 @@ test('TLS: the broker is verified against the configured CA; without it, or with
   }
 });
 
-test('MQTT options that cannot work are refused at once', () => {
+test('MQTT options that cannot work are refused at once', async () => {
   for (const [opts, re] of [
     [{ url: 'http://broker:1883' }, /mqtt\.url "http:\/\/broker:1883" must be mqtt:\/\/HOST/],
     [{ url: 'mqtt://broker', prefix: 'hark/#' }, /mqtt\.prefix "hark\/#" must be topic levels/],
   ] as const) {
-    assert.throws(
-      () => MqttBridge.start(fakeHost(), opts, () => {}),
+    await assert.rejects(
+      MqttBridge.start(fakeHost(), opts, () => {}),
       (e: Error & { code?: string }) => e.code === 'HARK_ERR_MQTT_CONFIG' && re.test(e.message),
     );
   }
