@@ -7,7 +7,8 @@
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { workerData } from 'piscina';
-import { type ErrorCodeName, HarkError, isHarkError } from '../../base/errors.js';
+import { HarkError, isHarkError } from '../../base/errors.js';
+import { toWire, type WireError } from '../../base/wire-error.js';
 import { type AnyCommand, type BoardFacts, type CommandContext, isCommand } from './command.js';
 import { collectResponses } from './handler-result.js';
 import { CommandIsolation } from './isolation.js';
@@ -30,16 +31,12 @@ export interface BlockingTask {
  * threads), or the error the handler failed with. A handler's failure is a value, never a rejection, so
  * a rejected task means one thing only: the worker itself died.
  */
-export type BlockingResult =
-  | { ok: true; responses: Response[] }
-  | { ok: false; error: { code: ErrorCodeName; message: string; details?: Record<string, unknown> } };
+export type BlockingResult = { ok: true; responses: Response[] } | { ok: false; error: WireError };
 
 /** A fault of command code in this worker after its task returned (a timer it left), posted to main. */
 export interface WorkerFaultMessage {
   kind: 'hark.command-fault';
-  code: ErrorCodeName;
-  message: string;
-  details: Record<string, unknown>;
+  error: WireError;
   command: string | undefined;
   module: string | undefined;
   boardId: string | undefined;
@@ -64,9 +61,7 @@ isolation.install();
 isolation.on('fault', (f: import('./isolation.js').CommandFault) => {
   parentPort?.postMessage({
     kind: 'hark.command-fault',
-    code: f.error.code,
-    message: f.error.message,
-    details: { ...(f.error.details ?? {}) },
+    error: toWire(f.error),
     command: f.scope.command,
     module: f.scope.module,
     boardId: f.scope.boardId,
@@ -167,8 +162,5 @@ function failure(e: unknown, name: string): BlockingResult {
   const err = isHarkError(e)
     ? e
     : new HarkError('HARK_ERR_COMMANDS_HANDLER', `command "${name}" failed: ${(e as Error)?.message ?? e}`);
-  return {
-    ok: false,
-    error: { code: err.code, message: err.message, ...(err.details ? { details: { ...err.details } } : {}) },
-  };
+  return { ok: false, error: toWire(err) };
 }

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { HarkError, isHarkError } from '../../base/errors.js';
+import { fromWire } from '../../base/wire-error.js';
 import { BlockingPool, type BlockingPoolOptions } from './blocking-pool.js';
 import type { WorkerFaultMessage } from './blocking-worker.js';
 import type { BoardFacts, BoardServices, CommandContext } from './command.js';
@@ -271,10 +272,7 @@ export class Dispatcher extends EventEmitter {
       },
       signal,
     );
-    if (!result.ok)
-      throw new HarkError(result.error.code, result.error.message, {
-        ...(result.error.details ? { details: result.error.details } : {}),
-      });
+    if (!result.ok) throw fromWire(result.error);
     yield* result.responses;
   }
 

@@ -20,6 +20,7 @@ import { EventEmitter } from 'node:events';
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarkError } from '../../base/errors.js';
+import { fromWire, type WireError } from '../../base/wire-error.js';
 
 /** Who runs: a command invocation, or a module's own top-level code. */
 export interface CommandScope {
@@ -180,18 +181,18 @@ export class CommandIsolation extends EventEmitter {
 
   /** A fault a command worker reported (command code in another thread), re-emitted here. */
   relay(f: {
-    code: HarkError['code'];
-    message: string;
-    details: Record<string, unknown>;
+    error: WireError;
     command: string | undefined;
     module: string | undefined;
     boardId: string | undefined;
   }): void {
-    const error = new HarkError(f.code, f.message, { details: f.details });
+    const wired = fromWire(f.error);
+    const error =
+      wired instanceof HarkError ? wired : new HarkError('HARK_ERR_COMMANDS_UNCAUGHT', wired.message);
     this.emit('fault', {
       error,
       scope: { command: f.command, module: f.module, boardId: f.boardId },
-      repeated: typeof f.details.repeated === 'number' ? f.details.repeated : 0,
+      repeated: typeof error.details?.repeated === 'number' ? error.details.repeated : 0,
     } satisfies CommandFault);
   }
 
