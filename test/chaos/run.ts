@@ -22,12 +22,12 @@ export type ChaosModule = {
 
 const args = process.argv.slice(2);
 const short = args.includes('--short');
-const valueOf = (flag: string) => {
+const flagValue = (flag: string) => {
   const i = args.indexOf(flag);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const only = valueOf('--only');
-const skip = valueOf('--skip');
+const only = flagValue('--only');
+const skip = flagValue('--skip');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const childIdx = args.indexOf('--child');
