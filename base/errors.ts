@@ -119,7 +119,7 @@ export const ERRORS = {
       "A board sent an ERROR frame; `details` carry the board's code (`boardCode`, a number) and its protocol name (`boardError`).",
     exitCode: ExitCode.FAILURE,
   },
-  // ---- firmware (host builds of the C firmware, native emulated board) ---------------------------
+  // ---- firmware (host builds of the C firmware, native board, simulated Uno, their build cache) ---
   HARK_ERR_FIRMWARE_BUILD: {
     description:
       'Building the firmware with make/cc (firmware/Makefile) failed; the message carries the compiler output.',
@@ -128,6 +128,16 @@ export const ERRORS = {
   HARK_ERR_FIRMWARE_NATIVE_BOARD: {
     description:
       'The native emulated board (firmware/native) did not start, exited, or did not report a state in time.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_FIRMWARE_SIMAVR: {
+    description:
+      'The simulated Uno (boards/simavr: the Uno image in libsimavr) did not start, exited, or did not report in time.',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_CACHE_UNSAFE: {
+    description:
+      'A build cache folder is not private (a symlink, not ours, or writable by others): hark will not run binaries from it.',
     exitCode: ExitCode.FAILURE,
   },
   // ---- transcription ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   'boards/profiles': ['base'],
   'boards/emulator': ['boards/profiles'],
   'boards/native': ['boards/emulator'],
+  'boards/simavr': ['boards/native'],
   'boards/index': ['boards/native', 'boards/emulator'],
   'host/events': ['base'],
   'host/grammar': ['base'],
