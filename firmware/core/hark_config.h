@@ -21,9 +21,6 @@
 #ifndef HARK_CHUNK_MAX_SAMPLES
 #define HARK_CHUNK_MAX_SAMPLES 160 /**< largest AUDIO chunk (20 ms at 8 kHz) */
 #endif
-#ifndef HARK_CHUNK_MAX_BYTES
-#define HARK_CHUNK_MAX_BYTES (2 * HARK_CHUNK_MAX_SAMPLES) /**< encoded block; ADPCM boards need 4 + n/2 */
-#endif
 #ifndef HARK_SPEAKER_BUFFER_BYTES
 #define HARK_SPEAKER_BUFFER_BYTES 0 /**< 0 = no PCM speaker */
 #endif

@@ -47,6 +47,11 @@ void hark_hal_irq_unlock(void);
 /* ---- serial link to the host ----------------------------------------------------------------- */
 /** Copy up to max received bytes into dst; returns how many (0 when none). Never blocks. */
 uint16_t hark_hal_serial_read(uint8_t *dst, uint16_t max);
+/** Frames the receive path lost before hark_hal_serial_read could return them, since boot (wraps):
+ *  a byte that arrived while the receive buffer was full is dropped, and each dropped frame end
+ *  (0x00) is one frame lost — the bytes of a frame that lost only its middle fail its CRC and the
+ *  decoder counts that one. So decoder drops + this = the frames the host sent that never arrived. */
+uint16_t hark_hal_serial_rx_lost(void);
 /** Bytes hark_hal_serial_write can take now without blocking longer than one frame time. */
 uint16_t hark_hal_serial_tx_room(void);
 /** Queue len bytes for the host. Audio frames are written only when tx_room said they fit; control

@@ -46,6 +46,9 @@ uint16_t hark_hal_serial_read(uint8_t *dst, uint16_t max) {
   return n > 0 ? (uint16_t)n : 0; /* EAGAIN, or EIO while no host holds the pty open */
 }
 
+/* The kernel's pty buffer never drops a byte: the writer blocks (or gets EAGAIN) instead. */
+uint16_t hark_hal_serial_rx_lost(void) { return 0; }
+
 uint16_t hark_hal_serial_tx_room(void) {
   uint32_t room = TX_BYTES - tx_len;
   return room > 0xFFFFu ? 0xFFFFu : (uint16_t)room;

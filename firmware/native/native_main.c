@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "device/hark_device.h"
+#include "device/hark_link.h"
 #include "hark_hal.h"
 #include "native_board.h"
 
@@ -212,7 +213,7 @@ int main(int argc, char **argv) {
     /* 1 ms while anything is time-driven (audio, speaker, effects), else 5 ms. */
     bool busy = hark_dev.cap != HARK_CAP_IDLE || nb_serial_pending() || press_after >= 0 ||
                 hark_speaker_active(&hark_dev.speaker) || hark_tone_playing(&hark_dev.tone) || nb.buttons[0];
-    poll(fds, stdin_open ? 2 : 1, busy ? 1 : 5);
+    poll(fds, stdin_open ? 2 : 1, hark_link_rx_pending() ? 0 : busy ? 1 : 5);
     if (nb.serial_fd >= 0 && port != NULL && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
       /* The tty went away (socat stopped: the "cable" was pulled). Keep running, like a board whose
          USB bridge lost its host, and reopen the path when it comes back. */

@@ -37,6 +37,7 @@ uint16_t hark_hal_serial_read(uint8_t *dst, uint16_t max) {
   fake.rx_pos += n;
   return (uint16_t)n;
 }
+uint16_t hark_hal_serial_rx_lost(void) { return fake.rx_lost; }
 uint16_t hark_hal_serial_tx_room(void) { return fake.tx_room; }
 void hark_hal_serial_write(const uint8_t *src, uint16_t len) {
   if (fake.tx_len + len > FAKE_TX_MAX) fake.tx_len = 0; /* tests drain before this */

@@ -17,6 +17,7 @@ typedef struct {
   uint16_t tx_room;       /* what serial_tx_room reports */
   uint8_t rx[FAKE_RX_MAX];
   uint32_t rx_len, rx_pos;
+  uint16_t rx_lost; /* what hark_hal_serial_rx_lost reports */
   bool button[4];
   uint8_t led[16][3];
   uint32_t led_writes, led_shows;

@@ -341,7 +341,7 @@ static void test_led_tone_gpio_messages(void) {
   send_simple(HARK_MSG_GPIO_MODE, 34, HARK_GPIO_MODE_ANALOG, 0);
   fake.gpio_value[34] = 700;
   send_simple(HARK_MSG_GPIO_READ, 34, 0, 0);
-  run_ms(2);
+  run_ms(4); /* one frame a loop pass */
   err = host_find(HARK_MSG_ERROR, 0);
   CHECK(err >= 0 && host_msgs[err].msg.u.error.code == HARK_ERROR_GPIO_INVALID_PIN);
   int st = host_find(HARK_MSG_GPIO_STATE, 0);
@@ -389,6 +389,31 @@ static void test_clock_advancing_inside_the_loop(void) {
   CHECK_EQ(host_count_type(HARK_MSG_HELLO), 0);
 }
 
+
+/* The chunk is encoded in place (hark_device_t.chunk_buf): for every codec and length, the block
+   written over its own samples must equal the block written into a separate buffer. */
+static void test_in_place_encoding_matches_separate_buffer(void) {
+  static int16_t buf[HARK_CHUNK_SAMPLES_AT + HARK_CHUNK_MAX_SAMPLES];
+  static int16_t src[HARK_CHUNK_MAX_SAMPLES];
+  static uint8_t separate[2 * HARK_CHUNK_MAX_SAMPLES + 8];
+  uint32_t seed = 12345;
+  int mismatches = 0;
+  for (uint8_t codec = 0; codec <= HARK_CODEC_IMA_ADPCM; codec++) {
+    for (uint16_t n = 1; n <= HARK_CHUNK_MAX_SAMPLES; n++) {
+      for (uint16_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        src[i] = (int16_t)((seed >> 8) & 0xFFFF);
+      }
+      uint8_t idx_a = (uint8_t)(n % 89), idx_b = idx_a;
+      uint16_t la = hark_device_encode(codec, src, n, &idx_a, separate);
+      memcpy(buf + HARK_CHUNK_SAMPLES_AT, src, n * sizeof src[0]);
+      uint16_t lb = hark_device_encode(codec, buf + HARK_CHUNK_SAMPLES_AT, n, &idx_b, (uint8_t *)buf);
+      if (la == 0 || la != lb || idx_a != idx_b || memcmp(separate, buf, la) != 0) mismatches++;
+    }
+  }
+  CHECK_EQ(mismatches, 0);
+}
+
 int main(void) {
   RUN(test_hello_until_ack_and_ping);
   RUN(test_button_utterance);
@@ -399,5 +424,6 @@ int main(void) {
   RUN(test_led_tone_gpio_messages);
   RUN(test_heartbeat_loss_and_reconnect);
   RUN(test_clock_advancing_inside_the_loop);
+  RUN(test_in_place_encoding_matches_separate_buffer);
   HARK_TEST_MAIN_END();
 }

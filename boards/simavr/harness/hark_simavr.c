@@ -68,8 +68,9 @@ static void no_sleep(avr_t *avr, avr_cycle_count_t how_long) {
 static void run_until(sim_board_t *b, uint64_t until) {
   avr_t *avr = b->avr;
   while (avr->cycle < until && !until_hit) {
+    uint32_t pc = avr->pc;
     int state = avr_run(avr);
-    sim_measure_step(b);
+    sim_measure_step(b, pc);
     if (state == cpu_Done || state == cpu_Crashed) {
       sim_emit("{\"e\":\"error\",\"t\":%llu,\"text\":\"the AVR %s at pc 0x%x\"}", (unsigned long long)sim_t_us(b),
                state == cpu_Done ? "stopped" : "crashed", avr->pc);

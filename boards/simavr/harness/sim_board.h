@@ -56,6 +56,9 @@ typedef struct {
 typedef struct {
   uint16_t sp_min;          /**< lowest stack pointer seen since the last `measure reset` */
   uint32_t sp_min_pc;       /**< byte address of the instruction that reached it */
+  uint8_t sp_min_stack[2048]; /**< the stack at that moment (SP_min+1 .. RAMEND), for its call chain */
+  uint16_t sp_min_stack_len;
+  bool sp_split;            /**< between a frame's `out SPH` and `out SPL` (see sim_measure_step) */
   uint16_t heap_start;      /**< first byte above .data + .bss (+ .noinit) */
   uint16_t diag_addr;       /**< &hark_dev (its first member is the stats block) */
   uint64_t isr_entry_cycle[32];
@@ -136,12 +139,18 @@ void sim_mic_play(sim_board_t *b);
 void sim_measure_install(sim_board_t *b, const char *elf_path);
 void sim_measure_reset(sim_board_t *b);
 void sim_measure_print(sim_board_t *b);
-static inline void sim_measure_step(sim_board_t *b) {
+void sim_measure_new_low(sim_board_t *b, uint16_t sp);
+/* After each instruction (pc_before: its address). A frame's prologue and epilogue set SP in two
+   writes, SPH first (with interrupts masked): in between, SP is a mix of old and new bytes that can lie
+   up to 255 bytes below the real stack, so SP is not sampled from an `out SPH` until the `out SPL`. */
+static inline void sim_measure_step(sim_board_t *b, uint32_t pc_before) {
+  const uint8_t *f = b->avr->flash;
+  uint16_t op = (uint16_t)(f[pc_before] | f[pc_before + 1u] << 8);
+  if ((op & 0xFE0Fu) == 0xBE0Eu) b->m.sp_split = true;       /* out 0x3e (SPH), rX */
+  else if ((op & 0xFE0Fu) == 0xBE0Du) b->m.sp_split = false; /* out 0x3d (SPL), rX */
+  if (b->m.sp_split) return;
   uint16_t sp = (uint16_t)(b->avr->data[R_SPL] | (b->avr->data[R_SPH] << 8));
-  if (sp < b->m.sp_min) {
-    b->m.sp_min = sp;
-    b->m.sp_min_pc = b->avr->pc;
-  }
+  if (sp < b->m.sp_min) sim_measure_new_low(b, sp);
 }
 
 /* hark_simavr.c */

@@ -125,6 +125,36 @@ void sim_measure_install(sim_board_t *b, const char *elf_path) {
   sim_measure_reset(b);
 }
 
+void sim_measure_new_low(sim_board_t *b, uint16_t sp) {
+  b->m.sp_min = sp;
+  b->m.sp_min_pc = b->avr->pc;
+  uint16_t n = (uint16_t)(b->avr->ramend - sp);
+  if (n > sizeof b->m.sp_min_stack) n = sizeof b->m.sp_min_stack;
+  memcpy(b->m.sp_min_stack, b->avr->data + sp + 1u, n);
+  b->m.sp_min_stack_len = n;
+}
+
+/* A return address on the stack: pushed high byte at the lower address, in words; the instruction
+   before it must be a CALL (4 bytes), RCALL or ICALL (2 bytes). */
+static bool is_return_address(const sim_board_t *b, uint32_t ret) {
+  const uint8_t *f = b->avr->flash;
+  if (ret < 4 || ret >= b->avr->flashend) return false;
+  uint16_t w2 = (uint16_t)(f[ret - 2] | f[ret - 1] << 8), w4 = (uint16_t)(f[ret - 4] | f[ret - 3] << 8);
+  return (w4 & 0xFE0E) == 0x940E || (w2 & 0xF000) == 0xD000 || w2 == 0x9509;
+}
+
+/* The call chain at the stack's low-water mark, innermost first: "f<g<main" (best effort). */
+static void call_chain(const sim_board_t *b, char *out, size_t cap) {
+  size_t o = (size_t)snprintf(out, cap, "%s", function_at(b->m.sp_min_pc));
+  const uint8_t *st = b->m.sp_min_stack;
+  for (uint16_t i = 0; i + 1u < b->m.sp_min_stack_len && o < cap - 48; i++) {
+    uint32_t ret = (uint32_t)((st[i] << 8) | st[i + 1u]) * 2u;
+    if (!is_return_address(b, ret)) continue;
+    o += (size_t)snprintf(out + o, cap - o, "<%s@%u", function_at(ret), (unsigned)i);
+    i++;
+  }
+}
+
 static uint16_t read16(const sim_board_t *b, uint16_t addr) {
   return (uint16_t)(b->avr->data[addr] | (b->avr->data[addr + 1u] << 8));
 }
@@ -154,11 +184,13 @@ void sim_measure_print(sim_board_t *b) {
                           (double)m->isr_total_cycles[v] / m->isr_count[v], m->isr_max_latency_cycles[v]);
   }
   isr[o] = 0;
+  char chain[1024];
+  call_chain(b, chain, sizeof chain);
   sim_emit("{\"e\":\"measure\",\"t\":%llu,\"spMin\":%u,\"spMinAt\":\"%s\",\"heapStart\":%u,\"ramEnd\":%u,"
-           "\"stackMarginBytes\":%d,\"stackUsedBytes\":%u,\"isr\":{%s},\"timerReraised\":%u,\"uartOverruns\":%u,"
+           "\"stackMarginBytes\":%d,\"stackUsedBytes\":%u,\"spMinChain\":\"%s\",\"isr\":{%s},\"timerReraised\":%u,\"uartOverruns\":%u,"
            "\"ringPeakSamples\":%u,\"rxLostFrames\":%u,\"txDropped\":%u,\"lagMaxUs\":%llu}",
            (unsigned long long)sim_t_us(b), m->sp_min, function_at(m->sp_min_pc), m->heap_start, b->avr->ramend,
-           margin, (unsigned)(b->avr->ramend - m->sp_min), isr, m->timer_reraised, m->uart_overruns,
+           margin, (unsigned)(b->avr->ramend - m->sp_min), chain, isr, m->timer_reraised, m->uart_overruns,
            read16(b, (uint16_t)(m->diag_addr + STATS_RING_PEAK_OFFSET)),
            read16(b, (uint16_t)(m->diag_addr + STATS_RX_LOST_OFFSET)), b->tx_dropped,
            (unsigned long long)m->lag_max_us);

@@ -9,7 +9,8 @@
  * cycle is accounted for.
  *
  *   Timer2 CTC 8 kHz ─► ISR: ADC result → DC-removed int16 → capture ring; ADSC; millis; piezo; LED PWM
- *   UART0 250000 baud (U2X, UBRR 7: 0 % error) ─► RX interrupt into a 64-byte ring; TX polled
+ *   UART0 250000 baud (U2X, UBRR 7: 0 % error) ─► RX interrupt into a 64-byte ring (lost frames
+ *   counted); TX polled
  *   Timer0 fast PWM on 5, 6; Timer1 50 Hz PWM / servo on 9, 10
  */
 #include <avr/interrupt.h>
@@ -52,17 +53,23 @@ static volatile uint32_t millis_count;
 volatile uint8_t avr_mic_on;
 static volatile uint16_t tone_step;  /* phase increment per 8 kHz tick (0 = silent) */
 static volatile uint8_t led_level;   /* 0..32 soft-PWM duty */
-#define RX_RING 64 /* 2.5 ms at 250000 baud; the loop drains it far more often */
+/* Receive ring: RX_RING bytes exactly (free-running 8-bit indexes, head - tail = bytes held), the
+   rx_window_bytes this board announces. A byte that arrives while it is full is dropped; a dropped
+   0x00 ends a frame that is then lost whole, and is counted (hark_hal_serial_rx_lost). */
+#define RX_RING 64
 static volatile uint8_t rx_ring[RX_RING];
 static volatile uint8_t rx_head, rx_tail;
+static volatile uint16_t rx_lost_frames;
 
 ISR(USART_RX_vect) {
   uint8_t b = UDR0;
-  uint8_t next = (uint8_t)((rx_head + 1u) % RX_RING);
-  if (next != rx_tail) { /* full: drop the byte; the frame's CRC fails and is counted */
-    rx_ring[rx_head] = b;
-    rx_head = next;
+  uint8_t head = rx_head;
+  if ((uint8_t)(head - rx_tail) == RX_RING) {
+    if (b == 0) rx_lost_frames++;
+    return;
   }
+  rx_ring[head & (RX_RING - 1u)] = b;
+  rx_head = (uint8_t)(head + 1u);
 }
 
 ISR(TIMER2_COMPA_vect) {
@@ -99,10 +106,14 @@ void hark_hal_irq_unlock(void) { TIMSK2 |= _BV(OCIE2A); }
 
 uint16_t hark_hal_serial_read(uint8_t *dst, uint16_t max) {
   uint16_t n = 0;
-  while (n < max && rx_tail != rx_head) {
-    dst[n++] = rx_ring[rx_tail];
-    rx_tail = (uint8_t)((rx_tail + 1u) % RX_RING);
-  }
+  uint8_t tail = rx_tail;
+  while (n < max && tail != rx_head) dst[n++] = rx_ring[tail++ & (RX_RING - 1u)];
+  rx_tail = tail;
+  return n;
+}
+uint16_t hark_hal_serial_rx_lost(void) {
+  uint16_t n;
+  ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { n = rx_lost_frames; }
   return n;
 }
 /* TX is polled: a 90-byte audio frame takes 3.6 ms at 250000 baud, during which the sampler keeps

@@ -4,6 +4,7 @@
  * against board_pins.h's table, so this only maps numbers to registers.
  */
 #include <avr/io.h>
+#include <stdbool.h>
 
 #include "avr_board.h"
 #include "board_pins.h"
@@ -17,27 +18,47 @@ static uint8_t bit_of(uint8_t pin) { return (uint8_t)_BV(pin < 8 ? pin : pin < 1
 
 #define SERVO_TOP 39999u /* Timer1 ÷8 = 0.5 µs ticks, 20 ms period */
 
-static void pwm_timers_on(uint8_t pin) {
+/* The timer output (COMnx1) that drives `pin`, and the register holding it. */
+static volatile uint8_t *com_reg(uint8_t pin) { return pin == 5 || pin == 6 ? &TCCR0A : &TCCR1A; }
+static uint8_t com_bit(uint8_t pin) {
+  return (uint8_t)(pin == 6 ? _BV(COM0A1) : pin == 5 ? _BV(COM0B1) : pin == 9 ? _BV(COM1A1) : _BV(COM1B1));
+}
+static bool timer_pin(uint8_t pin) { return pin == 5 || pin == 6 || pin == 9 || pin == 10; }
+
+/* Starts the pin's timer in its PWM mode; its output stays disconnected until a non-zero write. */
+static void timer_start(uint8_t pin) {
   if (pin == 5 || pin == 6) {
     TCCR0A |= _BV(WGM01) | _BV(WGM00); /* fast PWM, ~977 Hz */
     TCCR0B = _BV(CS01) | _BV(CS00);
-    TCCR0A |= pin == 6 ? _BV(COM0A1) : _BV(COM0B1);
   } else {
     TCCR1A |= _BV(WGM11);
     TCCR1B = _BV(WGM13) | _BV(WGM12) | _BV(CS11); /* mode 14, ICR1 top, 50 Hz */
     ICR1 = SERVO_TOP;
-    TCCR1A |= pin == 9 ? _BV(COM1A1) : _BV(COM1B1);
+  }
+}
+
+/* Gives the pin back to its PORT bit (a digital pin again) and stops the timer once no pin uses it:
+   a pin switched from PWM to output must follow digitalWrite, not its old duty cycle. */
+static void timer_release(uint8_t pin) {
+  if (!timer_pin(pin)) return;
+  *com_reg(pin) &= (uint8_t)~com_bit(pin);
+  if (pin == 5 || pin == 6) {
+    if ((TCCR0A & (_BV(COM0A1) | _BV(COM0B1))) == 0) TCCR0A = TCCR0B = 0;
+  } else if ((TCCR1A & (_BV(COM1A1) | _BV(COM1B1))) == 0) {
+    TCCR1A = TCCR1B = 0;
   }
 }
 
 void hark_hal_gpio_mode(uint8_t pin, uint8_t mode) {
   uint8_t bit = bit_of(pin);
+  if (mode != HARK_GPIO_PWM && mode != HARK_GPIO_SERVO) timer_release(pin);
   switch (mode) {
     case HARK_GPIO_OUTPUT:
     case HARK_GPIO_PWM:
     case HARK_GPIO_SERVO:
+      *port_of(pin) &= (uint8_t)~bit; /* low until written: duty 0, servo not yet driven */
       *ddr_of(pin) |= bit;
-      if (mode != HARK_GPIO_OUTPUT) pwm_timers_on(pin);
+      if (mode != HARK_GPIO_OUTPUT) timer_start(pin);
       break;
     case HARK_GPIO_INPUT_PULLUP:
       *ddr_of(pin) &= (uint8_t)~bit;
@@ -55,6 +76,13 @@ void hark_hal_gpio_write(uint8_t pin, uint8_t mode, uint16_t value) {
     if (value) *port_of(pin) |= bit_of(pin); else *port_of(pin) &= (uint8_t)~bit_of(pin);
     return;
   }
+  if (mode == HARK_GPIO_PWM && value == 0) {
+    /* OCRnx = 0 in fast PWM still gives a one-tick spike every period (4 µs each ms on 5 and 6):
+       duty 0 disconnects the output instead, and the PORT bit (low) drives the pin. */
+    *com_reg(pin) &= (uint8_t)~com_bit(pin);
+    *port_of(pin) &= (uint8_t)~bit_of(pin);
+    return;
+  }
   if (pin == 5) OCR0B = (uint8_t)value;
   else if (pin == 6) OCR0A = (uint8_t)value;
   else {
@@ -63,6 +91,7 @@ void hark_hal_gpio_write(uint8_t pin, uint8_t mode, uint16_t value) {
                                              : (uint16_t)((uint32_t)value * SERVO_TOP / 255u);
     if (pin == 9) OCR1A = ticks; else OCR1B = ticks;
   }
+  *com_reg(pin) |= com_bit(pin);
 }
 
 uint16_t hark_hal_gpio_read(uint8_t pin, uint8_t mode) {

@@ -40,7 +40,6 @@
  * the core halves the host's 20 ms until a chunk fits, which saves 240 bytes of buffers. */
 #define HARK_CAPTURE_RING_SAMPLES 256
 #define HARK_CHUNK_MAX_SAMPLES 80
-#define HARK_CHUNK_MAX_BYTES 80 /* µ-law: 1 byte a sample; IMA-ADPCM needs 44 */
 #define HARK_SPEAKER_BUFFER_BYTES 0
 #define HARK_RX_MAX_PAYLOAD 64
 #define HARK_LED_MAX 1

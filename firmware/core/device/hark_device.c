@@ -1,6 +1,8 @@
 /* hark_device.c — link state machine, message dispatch and the main loop (see hark_device.h). */
 #include "device/hark_device.h"
 
+#include <stddef.h>
+
 #include "device/hark_link.h"
 #include "hark_hal.h"
 #include "hark_protocol.h"
@@ -8,6 +10,11 @@
 hark_device_t hark_dev;
 
 #define DEV hark_dev
+
+/* The stats block's layout is read by the simulated-Uno harness (see hark_device_stats_t). */
+_Static_assert(offsetof(hark_device_t, stats) == 0, "stats must be the first member of hark_device_t");
+_Static_assert(offsetof(hark_device_stats_t, ring_peak_samples) == HARK_STATS_RING_PEAK_OFFSET, "stats layout");
+_Static_assert(offsetof(hark_device_stats_t, rx_lost_frames) == HARK_STATS_RX_LOST_OFFSET, "stats layout");
 
 static const char *link_name(uint8_t s) {
   return s == HARK_LINK_READY ? HARK_PSTR("READY") : HARK_PSTR("AWAIT_ACK");
@@ -26,7 +33,7 @@ void hark_device_send(const hark_msg_t *m) {
   if (hark_link_send(m) != HARK_OK) DEV.stats.tx_rejected++; /* a core bug: a field out of range */
 }
 
-static void send_hello(uint32_t now_ms) {
+__attribute__((noinline)) static void send_hello(uint32_t now_ms) {
   const hark_board_t *b = DEV.board;
   uint8_t pins[2 * HARK_GPIO_MAX];
   hark_msg_t m;
@@ -60,23 +67,14 @@ static void send_hello(uint32_t now_ms) {
   if (hark_link_send(&m) != HARK_OK) {
     /* Only a build error gets here: the strings outgrew HARK_HELLO_STRINGS_MAX_BYTES. Say so locally. */
     DEV.stats.tx_rejected++;
-    hark_device_log(HARK_LOG_ERROR, HARK_PSTR("HELLO does not fit: raise HARK_HELLO_STRINGS_MAX_BYTES"));
+    hark_hal_debug(HARK_LOG_ERROR, "HELLO does not fit: raise HARK_HELLO_STRINGS_MAX_BYTES");
   }
   DEV.last_hello_ms = now_ms;
 }
 
-
-static void send_gpio_state(void *ctx, uint8_t pin, uint16_t value) {
-  (void)ctx;
-  hark_msg_t m;
-  m.type = HARK_MSG_GPIO_STATE;
-  m.u.gpio_state.pin = pin;
-  m.u.gpio_state.value = value;
-  hark_device_send(&m);
-}
-
-/* Print what the core believes about its hardware (ESPHome's dump_config), once per handshake. */
-static void dump_config(void) {
+/* Print what the core believes about its hardware (ESPHome's dump_config), once per handshake, from
+   the loop's top level. */
+__attribute__((noinline)) static void dump_config(void) {
   const hark_board_t *b = DEV.board;
   hark_device_log_ram(HARK_LOG_INFO, b->model, (uint8_t)hark_cstr(b->model).len);
   switch (DEV.codec) {
@@ -86,7 +84,7 @@ static void dump_config(void) {
   }
   if (b->speaker_kind == HARK_SPEAKER_KIND_PCM) hark_device_log(HARK_LOG_INFO, HARK_PSTR("speaker: PCM, credit flow"));
   if (b->speaker_kind == HARK_SPEAKER_KIND_PIEZO) hark_device_log(HARK_LOG_INFO, HARK_PSTR("speaker: piezo, tones only"));
-  if (DEV.ack_flags & 1u) hark_device_log(HARK_LOG_INFO, HARK_PSTR("vad: may end utterances"));
+  if (DEV.ack_flags & HARK_ACK_FLAG_BOARD_VAD) hark_device_log(HARK_LOG_INFO, HARK_PSTR("vad: may end utterances"));
 }
 
 /* ---- host-facing state -------------------------------------------------------------------- */
@@ -103,12 +101,12 @@ static void reset_host_state(void) {
 
 static void on_hello_ack(const hark_hello_ack_t *a, uint32_t now_ms) {
   if (a->version_major != HARK_PROTOCOL_MAJOR) {
-    hark_device_error(HARK_ERROR_VERSION_MISMATCH, HARK_PSTR("protocol version mismatch: board speaks 1.0"));
+    hark_device_error(HARK_ERROR_VERSION_MISMATCH, HARK_PSTR("protocol version mismatch: board speaks 1.x"));
     return;
   }
   uint8_t codec = a->audio_codec;
   if (codec > HARK_CODEC_IMA_ADPCM || (DEV.board->mic_codecs & (1u << codec)) == 0) {
-    hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("audio_codec not offered; using the board default"));
+    hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("audio_codec not offered: using the default"));
     codec = DEV.board->default_codec;
   }
   if (DEV.link == HARK_LINK_READY) {
@@ -130,41 +128,39 @@ static void on_hello_ack(const hark_hello_ack_t *a, uint32_t now_ms) {
   DEV.chunk_samples = (uint16_t)(samples != 0 ? samples : 1u);
   DEV.last_rx_ms = now_ms;
   set_link(HARK_LINK_READY);
-  dump_config();
+  DEV.config_due = true;
 }
 
-static void send_pong(uint32_t token) {
-  hark_msg_t m;
-  m.type = HARK_MSG_PONG;
-  m.u.pong.token = token;
-  m.u.pong.uptime_ms = hark_hal_millis();
-  uint32_t bad = hark_link_rx_dropped() + DEV.stats.rx_frames_bad;
-  m.u.pong.rx_frames_bad = (uint16_t)(bad > 0xFFFFu ? 0xFFFFu : bad);
-  m.u.pong.audio_overflows = DEV.ring.overflows;
-  hark_device_send(&m);
+/* PONG in the PING's own message: the token has been read, the struct is free. */
+static void send_pong(hark_msg_t *m) {
+  uint32_t token = m->u.ping.token;
+  m->type = HARK_MSG_PONG;
+  m->u.pong.token = token;
+  m->u.pong.uptime_ms = hark_hal_millis();
+  /* Every frame lost on the way in: decoder drops, payloads that did not decode, frames the receive
+     buffer lost (SPEC 1.1: real counts, mod 65536). */
+  m->u.pong.rx_frames_bad = (uint16_t)(hark_link_rx_dropped() + DEV.stats.rx_frames_bad);
+  m->u.pong.audio_overflows = DEV.ring.overflows;
+  hark_device_send(m);
 }
 
-static void on_tone(const hark_tone_t *t, uint32_t now_ms) {
-  hark_tone_seq_step_t steps[HARK_TONE_MAX_STEPS];
-  uint8_t count = t->count > HARK_TONE_MAX_STEPS ? HARK_TONE_MAX_STEPS : t->count;
-  for (uint8_t i = 0; i < count; i++) {
-    steps[i].freq_hz = t->steps[i].freq_hz;
-    steps[i].duration_ms = t->steps[i].duration_ms;
-    steps[i].volume_pct = t->steps[i].volume;
-  }
-  hark_tone_play(&DEV.tone, steps, count, now_ms);
-}
-
-static void on_gpio(const hark_msg_t *m, uint32_t now_ms) {
+static void on_gpio(hark_msg_t *m, uint32_t now_ms) {
   uint8_t err = 0;
   uint16_t v = 0;
   switch (m->type) {
     case HARK_MSG_GPIO_MODE: err = hark_gpio_mode(&DEV.gpio, m->u.gpio_mode.pin, m->u.gpio_mode.mode); break;
     case HARK_MSG_GPIO_WRITE: err = hark_gpio_write(&DEV.gpio, m->u.gpio_write.pin, m->u.gpio_write.value); break;
-    case HARK_MSG_GPIO_READ:
-      err = hark_gpio_read(&DEV.gpio, m->u.gpio_read.pin, &v);
-      if (err == 0) send_gpio_state(NULL, m->u.gpio_read.pin, v);
+    case HARK_MSG_GPIO_READ: {
+      uint8_t pin = m->u.gpio_read.pin;
+      err = hark_gpio_read(&DEV.gpio, pin, &v);
+      if (err == 0) {
+        m->type = HARK_MSG_GPIO_STATE; /* the answer reuses the request's message */
+        m->u.gpio_state.pin = pin;
+        m->u.gpio_state.value = v;
+        hark_device_send(m);
+      }
       break;
+    }
     default:
       err = hark_gpio_report(&DEV.gpio, m->u.gpio_report.pin, m->u.gpio_report.enable != 0,
                              m->u.gpio_report.interval_ms, now_ms);
@@ -185,10 +181,13 @@ static void on_speaker(const hark_msg_t *m) {
       }
       break;
     case HARK_MSG_SPEAKER_DATA:
-      if (hark_speaker_data(s, m->u.speaker_data.stream, m->u.speaker_data.data.data, m->u.speaker_data.data.len) ==
-          HARK_SPEAKER_OVERRUN) {
-        DEV.stats.speaker_overruns++;
-        hark_device_error(HARK_ERROR_SPEAKER_OVERRUN, HARK_PSTR("SPEAKER_DATA beyond the granted credit"));
+      switch (hark_speaker_data(s, m->u.speaker_data.stream, m->u.speaker_data.data.data, m->u.speaker_data.data.len)) {
+        case HARK_SPEAKER_OVERRUN:
+          DEV.stats.speaker_overruns++;
+          hark_device_error(HARK_ERROR_SPEAKER_OVERRUN, HARK_PSTR("SPEAKER_DATA beyond the granted credit"));
+          break;
+        case HARK_SPEAKER_IGNORED: DEV.stats.speaker_ignored++; break; /* late data for a stopped stream */
+        default: break;
       }
       break;
     case HARK_MSG_SPEAKER_END: hark_speaker_end(s, m->u.speaker_end.stream); break;
@@ -197,12 +196,11 @@ static void on_speaker(const hark_msg_t *m) {
 }
 #endif
 
-void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len) {
+void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len, hark_msg_t *m) {
   uint32_t now_ms = hark_hal_millis();
   DEV.stats.frames_rx++;
   DEV.last_rx_ms = now_ms;
-  hark_msg_t m;
-  int rc = hark_msg_decode(type, payload, len, &m);
+  int rc = hark_msg_decode(type, payload, len, m);
   if (rc == HARK_ERR_UNKNOWN_TYPE) {
     DEV.stats.unknown_type++; /* a newer host's message: skip (SPEC §2) */
     return;
@@ -213,12 +211,12 @@ void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len) {
     return;
   }
   if (type == HARK_MSG_HELLO_ACK) {
-    on_hello_ack(&m.u.hello_ack, now_ms);
+    on_hello_ack(&m->u.hello_ack, now_ms);
     return;
   }
   if (type == HARK_MSG_PING) {
-    send_pong(m.u.ping.token);
-    /* SPEC §2: a PING asks an un-acknowledged board for HELLO; sent from the loop, off this stack. */
+    send_pong(m);
+    /* SPEC §2: a PING asks an un-acknowledged board for HELLO; sent from the loop's top level. */
     if (DEV.link != HARK_LINK_READY) DEV.hello_due = true;
     return;
   }
@@ -226,25 +224,25 @@ void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len) {
   if (DEV.link != HARK_LINK_READY) return;
   switch (type) {
     case HARK_MSG_CAPTURE:
-      if (m.u.capture.action == HARK_CAPTURE_STOP) {
+      if (m->u.capture.action == HARK_CAPTURE_STOP) {
         hark_device_capture_end(HARK_AUDIO_END_HOST_REQUEST);
-      } else if (!hark_device_capture_start(m.u.capture.mode == HARK_CAPTURE_MODE_CONTINUOUS
+      } else if (!hark_device_capture_start(m->u.capture.mode == HARK_CAPTURE_MODE_CONTINUOUS
                                                 ? HARK_AUDIO_TRIGGER_CONTINUOUS
                                                 : HARK_AUDIO_TRIGGER_HOST_CAPTURE,
-                                            m.u.capture.mode == HARK_CAPTURE_MODE_CONTINUOUS, m.u.capture.max_ms)) {
+                                            m->u.capture.mode == HARK_CAPTURE_MODE_CONTINUOUS, m->u.capture.max_ms)) {
         hark_device_error(HARK_ERROR_BUSY, HARK_PSTR("CAPTURE: an utterance is already streaming"));
       }
       break;
     case HARK_MSG_LED: {
-      const hark_led_t *l = &m.u.led;
+      const hark_led_t *l = &m->u.led;
       if (!hark_led_set(&DEV.led, l->index, l->effect, l->r, l->g, l->b, l->period_ms, l->duration_ms, now_ms)) {
         hark_device_error(HARK_ERROR_BAD_MESSAGE, HARK_PSTR("LED: no such LED index or effect"));
       }
       break;
     }
-    case HARK_MSG_TONE: on_tone(&m.u.tone, now_ms); break;
+    case HARK_MSG_TONE: hark_tone_play(&DEV.tone, m->u.tone.steps, m->u.tone.count, now_ms); break;
     case HARK_MSG_VOLUME:
-      DEV.volume_pct = m.u.volume.level > 100 ? 100 : m.u.volume.level;
+      DEV.volume_pct = m->u.volume.level > 100 ? 100 : m->u.volume.level;
       DEV.tone.master_pct = DEV.volume_pct;
 #if HARK_SPEAKER_BUFFER_BYTES > 0
       DEV.speaker.volume_pct = DEV.volume_pct;
@@ -255,45 +253,76 @@ void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len) {
     case HARK_MSG_SPEAKER_END:
     case HARK_MSG_SPEAKER_STOP:
 #if HARK_SPEAKER_BUFFER_BYTES > 0
-      on_speaker(&m);
+      on_speaker(m);
 #else
       if (type == HARK_MSG_SPEAKER_START) hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("this board has no PCM speaker"));
+      if (type == HARK_MSG_SPEAKER_DATA) DEV.stats.speaker_ignored++;
 #endif
       break;
     case HARK_MSG_GPIO_MODE:
     case HARK_MSG_GPIO_WRITE:
     case HARK_MSG_GPIO_READ:
-    case HARK_MSG_GPIO_REPORT: on_gpio(&m, now_ms); break;
+    case HARK_MSG_GPIO_REPORT: on_gpio(m, now_ms); break;
     default: DEV.stats.unknown_type++; break; /* HELLO, AUDIO, BUTTON ...: board → host only */
   }
 }
 
-/* ---- buttons ------------------------------------------------------------------------------ */
+/* ---- loop steps: each its own frame, so the loop's stack is the deepest step's, not their sum ---- */
 
-static void buttons_loop(uint32_t now_ms) {
+__attribute__((noinline)) static void frame_step(void) {
+  hark_frame_t f;
+  hark_msg_t m;
+  if (hark_link_poll(&f)) hark_device_on_frame(f.type, f.payload, f.len, &m);
+}
+
+__attribute__((noinline)) static void send_button(uint8_t id, uint8_t event) {
+  hark_msg_t m;
+  m.type = HARK_MSG_BUTTON;
+  m.u.button.button = id;
+  m.u.button.event = event;
+  hark_device_send(&m);
+}
+
+__attribute__((noinline)) static void buttons_step(uint32_t now_ms) {
   for (uint8_t id = 0; id < DEV.board->buttons && id < HARK_BUTTON_MAX; id++) {
     uint8_t ev = hark_button_update(&DEV.button[id], hark_hal_button_pressed(id), now_ms);
     if (ev == 0 || DEV.link != HARK_LINK_READY) continue;
     for (uint8_t k = 0; k < 5; k++) {
       uint8_t e = hark_button_event_order[k];
       if ((ev & HARK_BUTTON_BIT(e)) == 0) continue;
-      hark_msg_t m;
-      m.type = HARK_MSG_BUTTON;
-      m.u.button.button = id;
-      m.u.button.event = e;
-      hark_device_send(&m);
+      send_button(id, e);
       if (id != 0) continue;
       if (e == HARK_BUTTON_DOWN) DEV.press_ms = now_ms;
       if (e == HARK_BUTTON_DOWN && DEV.cap == HARK_CAP_IDLE) {
         hark_device_capture_start(HARK_AUDIO_TRIGGER_BUTTON, false, 0);
       } else if (e == HARK_BUTTON_UP && DEV.cap == HARK_CAP_STREAMING && DEV.trigger == HARK_AUDIO_TRIGGER_BUTTON) {
         /* A tap keeps listening when the board VAD may end the utterance; a hold ends on release. */
-        bool tap = (DEV.ack_flags & 1u) != 0 && now_ms - DEV.press_ms < HARK_TAP_MS;
+        bool tap = (DEV.ack_flags & HARK_ACK_FLAG_BOARD_VAD) != 0 && now_ms - DEV.press_ms < HARK_TAP_MS;
         if (!tap) hark_device_capture_end(HARK_AUDIO_END_BUTTON_RELEASED);
       }
     }
   }
 }
+
+__attribute__((noinline)) static void send_gpio_state(void *ctx, uint8_t pin, uint16_t value) {
+  (void)ctx;
+  hark_msg_t m;
+  m.type = HARK_MSG_GPIO_STATE;
+  m.u.gpio_state.pin = pin;
+  m.u.gpio_state.value = value;
+  hark_device_send(&m);
+}
+
+#if HARK_SPEAKER_BUFFER_BYTES > 0
+__attribute__((noinline)) static void speaker_step(void) {
+  hark_speaker_loop(&DEV.speaker);
+  hark_msg_t m;
+  if (hark_speaker_take_report(&DEV.speaker, &m.u.speaker_credit)) {
+    m.type = HARK_MSG_SPEAKER_CREDIT;
+    hark_device_send(&m);
+  }
+}
+#endif
 
 /* ---- setup and loop ------------------------------------------------------------------------- */
 
@@ -308,9 +337,10 @@ void hark_device_setup(const hark_board_t *board) {
   DEV.volume_pct = 100;
   DEV.cap = HARK_CAP_IDLE;
   DEV.stream = 0xFF; /* the first utterance is stream 0 */
+  DEV.report_count = 0;
   hark_capture_init(&DEV.ring, DEV.ring_buf, HARK_CAPTURE_RING_SAMPLES);
   for (uint8_t i = 0; i < HARK_BUTTON_MAX; i++) hark_button_init(&DEV.button[i], NULL);
-  hark_led_init(&DEV.led, board->led_count, board->led_kind == 1);
+  hark_led_init(&DEV.led, board->led_count, board->led_kind == HARK_LED_KIND_GPIO_MONO);
   hark_tone_init(&DEV.tone);
   hark_vad_init(&DEV.vad, NULL);
   hark_gpio_init(&DEV.gpio, board->gpio, board->gpio_count);
@@ -320,35 +350,38 @@ void hark_device_setup(const hark_board_t *board) {
   hark_link_init();
   hark_device_log(HARK_LOG_INFO, HARK_PSTR("hark firmware " HARK_FIRMWARE_VERSION " booted"));
   dump_config(); /* locally now (hark_hal_debug); again as LOG frames once a host is connected */
+  hark_device_flush_reports();
   send_hello(hark_hal_millis());
 }
 
 void hark_device_loop(void) {
-  hark_link_poll();
-  /* Read the clock after the frames were handled: they stamp last_rx_ms with the time they arrived,
-     and an earlier now_ms would make now_ms - last_rx_ms wrap to "host gone for 49 days". */
+  frame_step();
+  /* Read the clock after the frame was handled: it stamps last_rx_ms with the time it arrived, and an
+     earlier now_ms would make now_ms - last_rx_ms wrap to "host gone for 49 days". */
   uint32_t now_ms = hark_hal_millis();
   if (DEV.link == HARK_LINK_AWAIT_ACK && (DEV.hello_due || now_ms - DEV.last_hello_ms >= HARK_HELLO_INTERVAL_MS)) {
     send_hello(now_ms);
   }
   DEV.hello_due = false;
-  if (DEV.link == HARK_LINK_READY && now_ms - DEV.last_rx_ms >= 3u * DEV.heartbeat_ms) {
+  if (DEV.link == HARK_LINK_READY && now_ms - DEV.last_rx_ms >= hark_host_gone_ms(DEV.heartbeat_ms)) {
     hark_device_log(HARK_LOG_WARN, HARK_PSTR("no frame from the host for 3 heartbeats"));
     reset_host_state();
     set_link(HARK_LINK_AWAIT_ACK);
     send_hello(now_ms);
   }
-  buttons_loop(now_ms);
+  buttons_step(now_ms);
   hark_device_capture_loop(now_ms);
   hark_led_loop(&DEV.led, now_ms);
   hark_tone_loop(&DEV.tone, now_ms);
 #if HARK_SPEAKER_BUFFER_BYTES > 0
-  hark_speaker_loop(&DEV.speaker);
-  hark_msg_t m;
-  if (hark_speaker_take_report(&DEV.speaker, &m.u.speaker_credit)) {
-    m.type = HARK_MSG_SPEAKER_CREDIT;
-    hark_device_send(&m);
-  }
+  speaker_step();
 #endif
   if (DEV.link == HARK_LINK_READY) hark_gpio_loop(&DEV.gpio, now_ms, send_gpio_state, NULL);
+  DEV.stats.rx_lost_frames = hark_hal_serial_rx_lost();
+  hark_device_flush_reports();
+  if (DEV.config_due) { /* after the link transition's LOG, which the flush above just sent */
+    DEV.config_due = false;
+    dump_config();
+    hark_device_flush_reports();
+  }
 }

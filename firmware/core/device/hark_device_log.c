@@ -1,23 +1,34 @@
-/* hark_device_log.c — LOG and ERROR frames from the core. Texts are HARK_PSTR strings (in flash on
- * AVR), copied into a short stack buffer only while a frame is written; every line also goes to
- * hark_hal_debug so a board's own console (the native board's stdout) sees it before a host does. */
+/* hark_device_log.c — LOG and ERROR frames from the core, deferred (see "Deferred reports" in
+ * hark_device.h). Texts are HARK_PSTR strings (in flash on AVR), copied into a short stack buffer only
+ * while a frame is written, at the loop's top level; every line also goes to hark_hal_debug so a
+ * board's own console (the native board's stdout) sees it before a host does. */
 #include "device/hark_device.h"
 #include "device/hark_link.h"
 #include "hark_hal.h"
 #include "hark_protocol.h"
 
 #define DEV hark_dev
+#define TEXT_MAX_BYTES 48 /* log lines and error messages are written to fit; longer ones are cut */
 
-void hark_device_error(uint8_t code, const char *pstr_msg) {
-  char text[48]; /* messages are written to fit; longer ones are cut, never overflow */
-  uint8_t n = 0;
-  for (const char *p = pstr_msg; HARK_PGM_BYTE(p) != 0 && n < sizeof text; p++) text[n++] = (char)HARK_PGM_BYTE(p);
-  hark_msg_t m;
-  m.type = HARK_MSG_ERROR;
-  m.u.error.code = code;
-  m.u.error.message.data = (const uint8_t *)text;
-  m.u.error.message.len = n;
-  hark_device_send(&m);
+static void queue(uint8_t kind, uint8_t code, const char *a, const char *b, const char *c) {
+  if (DEV.report_count == HARK_REPORT_SLOTS) {
+    DEV.stats.reports_dropped++;
+    return;
+  }
+  hark_device_report_t *r = &DEV.reports[DEV.report_count++];
+  r->kind = kind;
+  r->code = code;
+  r->a = a;
+  r->b = b;
+  r->c = c;
+}
+
+void hark_device_error(uint8_t code, const char *pstr_msg) { queue(HARK_REPORT_ERROR, code, pstr_msg, NULL, NULL); }
+
+void hark_device_log(uint8_t level, const char *pstr_text) { queue(HARK_REPORT_LOG, level, pstr_text, NULL, NULL); }
+
+void hark_device_log_transition(const char *pstr_what, const char *pstr_from, const char *pstr_to) {
+  queue(HARK_REPORT_TRANSITION, HARK_LOG_DEBUG, pstr_what, pstr_from, pstr_to);
 }
 
 void hark_device_log_ram(uint8_t level, const char *text, uint8_t n) {
@@ -31,23 +42,37 @@ void hark_device_log_ram(uint8_t level, const char *text, uint8_t n) {
   hark_device_send(&m);
 }
 
-void hark_device_log(uint8_t level, const char *pstr_text) {
-  char text[48]; /* log lines are short: this sits on the AVR's ~650-byte stack */
-  uint8_t n = 0;
-  for (const char *p = pstr_text; HARK_PGM_BYTE(p) != 0 && n < sizeof text - 1u; p++) text[n++] = (char)HARK_PGM_BYTE(p);
-  text[n] = 0;
-  hark_device_log_ram(level, text, n);
-}
-
-void hark_device_log_transition(const char *pstr_what, const char *pstr_from, const char *pstr_to) {
-  /* "<what>: <from> -> <to>", assembled in RAM (the pieces live in flash on AVR). */
-  char line[48];
-  uint8_t n = 0;
-  const char *parts[5] = {pstr_what, HARK_PSTR(": "), pstr_from, HARK_PSTR(" -> "), pstr_to};
-  for (uint8_t i = 0; i < 5; i++) {
-    for (const char *p = parts[i]; HARK_PGM_BYTE(p) != 0 && n < sizeof line - 1u; p++) line[n++] = (char)HARK_PGM_BYTE(p);
+static uint8_t append(char *text, uint8_t n, const char *pstr) {
+  for (const char *p = pstr; p != NULL && HARK_PGM_BYTE(p) != 0 && n < TEXT_MAX_BYTES - 1u; p++) {
+    text[n++] = (char)HARK_PGM_BYTE(p);
   }
-  line[n] = 0;
-  hark_device_log_ram(HARK_LOG_DEBUG, line, n);
+  return n;
 }
 
+/* One report, from the top of the loop: text[] and the message sit on a shallow stack here. */
+__attribute__((noinline)) static void send_report(const hark_device_report_t *r) {
+  char text[TEXT_MAX_BYTES];
+  uint8_t n = append(text, 0, r->a);
+  if (r->kind == HARK_REPORT_TRANSITION) {
+    n = append(text, n, HARK_PSTR(": "));
+    n = append(text, n, r->b);
+    n = append(text, n, HARK_PSTR(" -> "));
+    n = append(text, n, r->c);
+  }
+  text[n] = 0;
+  if (r->kind != HARK_REPORT_ERROR) {
+    hark_device_log_ram(r->code, text, n);
+    return;
+  }
+  hark_msg_t m;
+  m.type = HARK_MSG_ERROR;
+  m.u.error.code = r->code;
+  m.u.error.message.data = (const uint8_t *)text;
+  m.u.error.message.len = n;
+  hark_device_send(&m);
+}
+
+void hark_device_flush_reports(void) {
+  for (uint8_t i = 0; i < DEV.report_count; i++) send_report(&DEV.reports[i]);
+  DEV.report_count = 0;
+}

@@ -2,40 +2,41 @@
 #include "device/hark_link.h"
 
 #include "device/hark_device.h"
-#include "hark_frame.h"
 #include "hark_hal.h"
 
 #define RX_BUF_BYTES HARK_FRAME_DECODER_BUF_BYTES(HARK_RX_MAX_PAYLOAD)
+#define CARRY_BYTES 16 /* bytes read from the HAL in one call */
 #define STAGE_BYTES 32 /* bytes gathered before one hark_hal_serial_write */
-#define SCRATCH_BYTES 48 /* hark_msg_write's fixed fields, every message but HELLO */
 #define HELLO_SCRATCH_BYTES (HARK_MSG_HELLO_MIN_BYTES + HARK_HELLO_STRINGS_MAX_BYTES + 2 * HARK_GPIO_MAX)
 
 static uint8_t rx_buf[RX_BUF_BYTES];
 static hark_frame_decoder_t rx;
+static uint8_t carry[CARRY_BYTES];
+static uint8_t carry_pos, carry_len;
 static uint16_t tx_seq;
 static uint8_t stage[STAGE_BYTES];
 static uint8_t stage_len;
 
 void hark_link_init(void) {
   hark_frame_decoder_init(&rx, rx_buf, (uint16_t)sizeof rx_buf);
+  carry_pos = carry_len = 0;
   tx_seq = 0;
   stage_len = 0;
 }
 
-static void on_frame(void *ctx, const hark_frame_t *f) {
-  (void)ctx;
-  hark_device_on_frame(f->type, f->payload, f->len);
+bool hark_link_poll(hark_frame_t *f) {
+  for (uint16_t budget = HARK_RX_BYTES_PER_PASS; budget > 0; budget--) {
+    if (carry_pos == carry_len) {
+      carry_pos = 0;
+      carry_len = (uint8_t)hark_hal_serial_read(carry, CARRY_BYTES);
+      if (carry_len == 0) return false;
+    }
+    if (hark_frame_decoder_feed(&rx, carry[carry_pos++], f)) return true;
+  }
+  return false;
 }
 
-void hark_link_poll(void) {
-  uint8_t chunk[16];
-  /* Bounded: at most 16 reads (256 bytes) a pass so a flood of input cannot starve audio capture. */
-  for (uint8_t i = 0; i < 16; i++) {
-    uint16_t n = hark_hal_serial_read(chunk, sizeof chunk);
-    if (n == 0) break;
-    hark_frame_decoder_push(&rx, chunk, n, on_frame, NULL);
-  }
-}
+bool hark_link_rx_pending(void) { return carry_pos != carry_len; }
 
 static void flush(void) {
   if (stage_len != 0) hark_hal_serial_write(stage, stage_len);
@@ -56,7 +57,7 @@ __attribute__((noinline)) static int write_hello(const hark_msg_t *msg) {
 }
 
 __attribute__((noinline)) static int write_small(const hark_msg_t *msg) {
-  uint8_t scratch[SCRATCH_BYTES];
+  uint8_t scratch[HARK_TX_SCRATCH_BYTES];
   return hark_msg_write(msg, tx_seq, scratch, sizeof scratch, put, NULL);
 }
 
@@ -70,7 +71,7 @@ int hark_link_send(const hark_msg_t *msg) {
   return rc;
 }
 
-uint32_t hark_link_rx_dropped(void) { return hark_frame_stats_dropped(&rx.stats); }
+uint32_t hark_link_rx_dropped(void) { return hark_frame_stats_dropped(&rx.stats) + hark_hal_serial_rx_lost(); }
 
 uint16_t hark_link_tx_seq(void) { return tx_seq; }
 

@@ -16,6 +16,7 @@ void hark_gpio_init(hark_gpio_t *g, const hark_gpio_info_t *info, uint8_t count)
 }
 
 void hark_gpio_reset(hark_gpio_t *g) {
+  g->next = 0;
   for (uint8_t i = 0; i < HARK_GPIO_MAX; i++) {
     g->pin[i].mode = HARK_GPIO_UNSET;
     g->pin[i].report = false;
@@ -89,7 +90,10 @@ uint8_t hark_gpio_report(hark_gpio_t *g, uint8_t pin, bool enable, uint16_t inte
 }
 
 void hark_gpio_loop(hark_gpio_t *g, uint32_t now_ms, hark_gpio_emit_fn emit, void *ctx) {
-  for (uint8_t i = 0; i < g->count; i++) {
+  /* At most one report a call, and the search starts after the pin reported last, so every
+     reporting pin gets its turn and a pass costs one frame however many pins report. */
+  for (uint8_t k = 0; k < g->count; k++) {
+    uint8_t i = (uint8_t)((g->next + k) % g->count);
     hark_gpio_pin_t *p = &g->pin[i];
     if (!p->report) continue;
     uint8_t mode = read_mode(g, (int8_t)i);
@@ -100,7 +104,9 @@ void hark_gpio_loop(hark_gpio_t *g, uint32_t now_ms, hark_gpio_emit_fn emit, voi
     if (analog || v != p->last_value) {
       p->last_value = v;
       p->last_ms = now_ms;
+      g->next = (uint8_t)(i + 1u);
       emit(ctx, g->info[i].pin, v);
+      return;
     }
   }
 }

@@ -49,6 +49,7 @@ typedef struct {
 typedef struct {
   const hark_gpio_info_t *info;
   uint8_t count;
+  uint8_t next; /**< where the next report search starts (round robin) */
   hark_gpio_pin_t pin[HARK_GPIO_MAX];
 } hark_gpio_t;
 
@@ -64,7 +65,8 @@ uint8_t hark_gpio_mode(hark_gpio_t *g, uint8_t pin, uint8_t mode);
 uint8_t hark_gpio_write(hark_gpio_t *g, uint8_t pin, uint16_t value);
 uint8_t hark_gpio_read(hark_gpio_t *g, uint8_t pin, uint16_t *value);
 uint8_t hark_gpio_report(hark_gpio_t *g, uint8_t pin, bool enable, uint16_t interval_ms, uint32_t now_ms);
-/** Sample reporting pins; emit a state for each change / elapsed interval. */
+/** Sample reporting pins; emit at most one state (a change, or an elapsed analog interval) per call,
+ *  taking the pins in turn. */
 void hark_gpio_loop(hark_gpio_t *g, uint32_t now_ms, hark_gpio_emit_fn emit, void *ctx);
 
 #ifdef __cplusplus

@@ -13,7 +13,7 @@ void hark_tone_init(hark_tone_seq_t *t) {
 static void start_step(hark_tone_seq_t *t, uint32_t now_ms) {
   const hark_tone_seq_step_t *s = &t->steps[t->index];
   t->step_start_ms = now_ms;
-  uint8_t vol = (uint8_t)(((uint16_t)s->volume_pct * t->master_pct) / 100u);
+  uint8_t vol = (uint8_t)(((uint16_t)s->volume * t->master_pct) / 100u);
   hark_hal_tone(s->freq_hz, s->freq_hz == 0 ? 0 : vol);
 }
 
@@ -21,7 +21,7 @@ void hark_tone_play(hark_tone_seq_t *t, const hark_tone_seq_step_t *steps, uint8
   if (count > HARK_TONE_MAX_STEPS) count = HARK_TONE_MAX_STEPS;
   for (uint8_t i = 0; i < count; i++) {
     t->steps[i] = steps[i];
-    if (t->steps[i].volume_pct > 100) t->steps[i].volume_pct = 100;
+    if (t->steps[i].volume > 100) t->steps[i].volume = 100;
   }
   t->count = count;
   t->index = 0;

@@ -9,17 +9,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hark_msg.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define HARK_TONE_MAX_STEPS 8
+#define HARK_TONE_MAX_STEPS HARK_MAX_TONE_STEPS
 
-typedef struct {
-  uint16_t freq_hz;
-  uint16_t duration_ms;
-  uint8_t volume_pct;
-} hark_tone_seq_step_t;
+/** One step: the TONE message's own step (protocol/c hark_msg.h: freq_hz, duration_ms, volume in
+ *  percent), so a received TONE is played without a copy on the stack. */
+typedef hark_tone_step_t hark_tone_seq_step_t;
 
 typedef struct {
   hark_tone_seq_step_t steps[HARK_TONE_MAX_STEPS];
