@@ -42,12 +42,12 @@ export interface CachedBuild {
 const inFlight = new Map<string, Promise<string[]>>();
 
 /** Paths of the cached artifacts, building them first when this source version has none. */
-export function cachedBuild(spec: CachedBuild): Promise<string[]> {
+export async function cachedBuild(spec: CachedBuild): Promise<string[]> {
   const dir = privateCacheDir(spec.cache);
   const paths = spec.artifacts.map((a) => join(dir, `${spec.hash}-${a}`));
   if (paths.every((p) => existsSync(p))) {
     checkPrivateDir(dir);
-    return Promise.resolve(paths);
+    return paths;
   }
   const key = paths.join('\0');
   let p = inFlight.get(key);
@@ -56,7 +56,7 @@ export function cachedBuild(spec: CachedBuild): Promise<string[]> {
       const out = mkdtempSync(join(dir, 'build-'));
       try {
         await spec.build(out);
-        spec.artifacts.forEach((a, i) => renameSync(join(out, a), paths[i]!));
+        for (const [i, a] of spec.artifacts.entries()) renameSync(join(out, a), paths[i]!);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }

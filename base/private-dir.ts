@@ -21,20 +21,23 @@ const uid = (): number | undefined => (typeof process.getuid === 'function' ? pr
 /** Throws HARK_ERR_CACHE_UNSAFE unless `dir` is a directory owned by us with mode 0700 (or stricter). */
 export function checkPrivateDir(dir: string): void {
   const st = lstatSync(dir, { throwIfNoEntry: false });
-  const refuse = (why: string, fix: string) => {
+  function refuse(why: string, fix: string): never {
     throw new HarkError('HARK_ERR_CACHE_UNSAFE', `refusing to use the cache folder ${dir}: ${why}; ${fix}`, {
       details: { dir },
     });
-  };
-  if (!st) return refuse('it does not exist', 'it is created on first use');
-  if (st.isSymbolicLink()) return refuse('it is a symbolic link', 'remove the link');
-  if (!st.isDirectory()) return refuse('it is not a directory', 'remove it');
+  }
+  if (!st) refuse('it does not exist', 'it is created on first use');
+  if (st.isSymbolicLink()) refuse('it is a symbolic link', 'remove the link');
+  if (!st.isDirectory()) refuse('it is not a directory', 'remove it');
   const me = uid();
   if (me !== undefined && st.uid !== me) {
-    return refuse(`it belongs to uid ${st.uid}, not to this user (uid ${me})`, 'remove it (it may hold planted files)');
+    refuse(
+      `it belongs to uid ${st.uid}, not to this user (uid ${me})`,
+      'remove it (it may hold planted files)',
+    );
   }
   if ((st.mode & 0o077) !== 0) {
-    return refuse(
+    refuse(
       `its mode is ${(st.mode & 0o777).toString(8)}, so others could put files in it`,
       `remove it, or run chmod 700 ${dir} if you are sure nothing in it was planted`,
     );
@@ -65,12 +68,11 @@ export function privateCacheDir(name: string): string {
     }
   })();
   const xdg = process.env.XDG_CACHE_HOME;
-  const root =
-    xdg && xdg.startsWith('/')
-      ? join(xdg, 'hark')
-      : home && home !== '/'
-        ? join(home, '.cache', 'hark')
-        : join(tmpdir(), `hark-${uid() ?? 'user'}`);
+  const root = xdg?.startsWith('/')
+    ? join(xdg, 'hark')
+    : home && home !== '/'
+      ? join(home, '.cache', 'hark')
+      : join(tmpdir(), `hark-${uid() ?? 'user'}`);
   ensurePrivateDir(root);
   return ensurePrivateDir(join(root, name));
 }

@@ -156,7 +156,9 @@ export class SimavrBoard extends EventEmitter {
       const fail = (why: string) =>
         reject(new HarkError('HARK_ERR_FIRMWARE_SIMAVR', `simulated Uno ${build.harness}: ${why}`));
       child.once('error', (e) => fail(`cannot run it: ${e.message}`));
-      child.once('exit', (code) => fail(`exited (${code}) before it was ready: ${stderr.trim() || 'no message'}`));
+      child.once('exit', (code) =>
+        fail(`exited (${code}) before it was ready: ${stderr.trim() || 'no message'}`),
+      );
       lines.on('line', (text) => {
         let line: Line;
         try {
@@ -293,7 +295,11 @@ export class SimavrBoard extends EventEmitter {
   }
 
   /** Resolves with the next `event` line matching `predicate` (rejects after timeoutMs). */
-  waitFor<T = Line>(event: string, predicate: (ev: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+  waitFor<T = Line>(
+    event: string,
+    predicate: (ev: T) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const onEvent = (ev: T) => {
         if (!predicate(ev)) return;
@@ -330,7 +336,10 @@ export class SimavrBoard extends EventEmitter {
 
   private requireScripted(what: string): void {
     if (this.mode !== 'scripted') {
-      throw new HarkError('HARK_ERR_FIRMWARE_SIMAVR', `${what}() needs a scripted simulated Uno, not a real-time one`);
+      throw new HarkError(
+        'HARK_ERR_FIRMWARE_SIMAVR',
+        `${what}() needs a scripted simulated Uno, not a real-time one`,
+      );
     }
   }
 

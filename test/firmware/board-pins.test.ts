@@ -94,3 +94,21 @@ test('platformio.ini has an env per board header, plus native', () => {
   for (const env of ENVS)
     assert.match(ini, new RegExp(`-I ?firmware/boards/${env}\\b`), `${env} includes its board_pins.h`);
 });
+
+test("the Makefile's ESP32 check uses the defines platformio.ini gives each ESP32 env", () => {
+  const ini = readFileSync(join(REPO_ROOT, 'platformio.ini'), 'utf8');
+  const make = readFileSync(join(REPO_ROOT, 'firmware', 'Makefile'), 'utf8');
+  for (const env of ENVS.filter((e) => e !== 'uno')) {
+    const section = ini.split(`[env:${env}]`)[1]?.split(/^\[/m)[0] ?? '';
+    const flags = /^build_flags\s*=(.*)$/m.exec(section)?.[1] ?? '';
+    const iniDefs = [...flags.matchAll(/-D\s*(\S+)/g)].map((m) => m[1]).sort();
+    const makeLine =
+      new RegExp(`^ESP32_DEFS_${env.replace(/-/g, '\\-')}\\s*:=(.*)$`, 'm').exec(make)?.[1] ?? '';
+    const makeDefs = [...makeLine.matchAll(/-D\s*(\S+)/g)].map((m) => m[1]).sort();
+    assert.deepEqual(
+      makeDefs,
+      iniDefs,
+      `${env}: -D flags of platformio.ini vs firmware/Makefile ESP32_DEFS_${env}`,
+    );
+  }
+});
