@@ -79,6 +79,8 @@ export interface SimMeasure {
   ramEnd: number;
   stackMarginBytes: number;
   stackUsedBytes: number;
+  /** The call chain at the low-water mark, innermost first (best effort: read from return addresses). */
+  spMinChain: string;
   /** By interrupt vector number (7 = TIMER2_COMPA, 18 = USART_RX, 19 = USART_UDRE). */
   isr: Record<string, SimIsrFigures>;
   timerReraised: number;

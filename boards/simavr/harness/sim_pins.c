@@ -47,7 +47,7 @@ static void on_pin(struct avr_irq_t *irq, uint32_t value, void *param) {
   int n = (int)(intptr_t)param;
   sim_pin_t *p = &b->pin[n];
   uint8_t level = (uint8_t)(value & 1u);
-  if (!p->watched || level == p->level) return;
+  if (!p->watched || b->drive[n] >= 0 || level == p->level) return;
   uint64_t c = b->avr->cycle;
   if (p->level) p->high_cycles += c - p->level_since;
   p->level_since = c;
@@ -79,7 +79,7 @@ void sim_pins_window(sim_board_t *b) {
   if (end <= start) return;
   for (int n = 0; n < SIM_PINS; n++) {
     sim_pin_t *p = &b->pin[n];
-    if (!p->watched) continue;
+    if (!p->watched || b->drive[n] >= 0) continue; /* inputs the harness drives are not outputs */
     if (p->level) p->high_cycles += end - p->level_since;
     p->level_since = end;
     if (p->window_edges >= 2) {
@@ -104,7 +104,8 @@ void sim_pins_window(sim_board_t *b) {
       bool out = (b->avr->data[ddr_addr(n)] & mask) != 0, pullup = (b->avr->data[ddr_addr(n) + 1] & mask) != 0;
       int state = !out && !pullup && b->drive[n] < 0 ? -2 : (int)p->level;
       if (state != p->printed_state) {
-        print_state(b, n, p->window_edges == 1 ? p->last_edge_cycle : start,
+        /* since its last edge: the level change, or where an oscillation stopped */
+        print_state(b, n, p->last_edge_cycle > 0 ? p->last_edge_cycle : start,
                     state == -2 ? "float" : state ? "high" : "low", 0, 0);
         p->printed_state = state;
       }
@@ -122,9 +123,25 @@ static avr_cycle_count_t window_timer(avr_t *avr, avr_cycle_count_t when, void *
   return when + avr_usec_to_cycles(board->avr, board->pin_window_us);
 }
 
+/* The driven pins of a port as simavr's "external" state: without it, every write to PORTx makes
+   simavr re-raise an input pin whose PORT bit is set (a pull-up) as high — so a pressed button (pin 2,
+   pull-up on) would read released the moment the firmware wrote PORTD for any other pin. With it,
+   simavr's port update raises the level the harness drives, as an external switch would win over the
+   pull-up on real silicon. */
+static void apply_external(sim_board_t *b, char port) {
+  avr_ioport_external_t ext = {.name = (unsigned)port, .mask = 0, .value = 0};
+  for (int n = 0; n < SIM_PINS; n++) {
+    if (port_of(n) != port || b->drive[n] < 0) continue;
+    ext.mask |= 1u << bit_of(n);
+    if (b->drive[n]) ext.value |= 1u << bit_of(n);
+  }
+  avr_ioctl(b->avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &ext);
+}
+
 void sim_pins_drive(sim_board_t *b, int pin, int level) {
   if (pin < 0 || pin >= SIM_PINS) return;
   b->drive[pin] = (int8_t)level;
+  apply_external(b, port_of(pin));
   if (level < 0) return;
   avr_irq_t *irq = pin_irq(b, pin);
   driving = true;

@@ -21,7 +21,9 @@
  * 4. avr_reset() zeroes every I/O register, PINx included, and the pin IRQs remember their old value,
  *    so a pin the harness drives high (the released button, active low) reads low — pressed — after a
  *    reset until it changes. Fix: sim_pins_after_reset() re-applies every driven level (sim_pins.c),
- *    called from sim_quirks_after_reset().
+ *    called from sim_quirks_after_reset(). Its sibling: any write to PORTx re-raises an input pin whose
+ *    PORT bit is set (the pull-up) as high, so a pressed button reads released the moment the firmware
+ *    writes PORTD for another pin; sim_pins.c declares driven pins as simavr's "external" port state.
  */
 #include <stdio.h>
 
