@@ -88,7 +88,9 @@ export interface SimMeasure {
   ringPeakSamples: number;
   rxLostFrames: number;
   txDropped: number;
+  /** Real-time mode: the worst lag behind the wall clock, and the time the board lost to it. */
   lagMaxUs: number;
+  lagLostUs: number;
 }
 
 type Line = { e: string; t: number } & Record<string, unknown>;
@@ -273,6 +275,13 @@ export class SimavrBoard extends EventEmitter {
     const done = this.reply<Line>('ran');
     this.command(`until tx ${MessageType[type]} ${ms}`);
     return (await done).hit === true;
+  }
+
+  /** One byte of the AVR's data memory, e.g. an I/O register (ATmega328P data addresses: TCCR1A 0x80). */
+  async readRegister(address: number): Promise<number> {
+    const done = this.waitFor<Line>('reg', (l) => l.addr === address, 30_000);
+    this.command(`reg ${address}`);
+    return Number((await done).value);
   }
 
   /** The harness's measurements; `reset` starts every mark anew afterwards. */

@@ -9,9 +9,10 @@
  *   commands, as fast as the host CPU allows, so a test's outcome never depends on how busy the
  *   machine is. Host bytes come from `send`.
  * - realtime: the UART is joined to a pseudo-terminal whose path is printed in the `ready` line; the
- *   simulation is paced to the wall clock in 1 ms slices (it never runs ahead; when it falls behind it
- *   runs flat out until it has caught up, and `measure` reports the worst lag). A host opening the pty
- *   resets the AVR, as DTR does on an Uno.
+ *   simulation is paced to the wall clock in 1 ms slices. It never runs ahead, and when the host CPU
+ *   starves it, it catches up by at most SIM_MAX_CATCH_UP_US and lets the board lose the rest (as a
+ *   board that stalled would), so bytes never reach the wire faster than the line rate; `measure`
+ *   reports the worst lag and the time lost. A host opening the pty resets the AVR, as DTR does.
  *
  * stdin, one command a line (both modes unless noted):
  *   run MS                     scripted: simulate MS milliseconds, then print {"e":"ran","t":µs}
@@ -24,6 +25,9 @@
  *   wav PATH / play            load a WAV (16-bit PCM, resampled to 8 kHz) / start it on A0 now
  *   reset                      pulse RESET
  *   measure [reset]            print {"e":"measure",...} (sim_measure.c) / then start the marks anew
+ *   profile start / profile    sample the program counter / print {"e":"profile","top":[{fn,pct}]}
+ *   count FN / count print     count entries into function FN (e.g. a loop step) / print {"e":"count"}
+ *   reg ADDR                   print {"e":"reg","addr","value"}: one byte of data memory (an I/O register)
  *   quit
  * stdout: one JSON object a line — ready, ran, tx, rx, pin, edge, wav, port, reset, uart-overrun,
  * measure, error, exit — each with "e" and the simulated time "t" in µs.
@@ -71,6 +75,7 @@ static void run_until(sim_board_t *b, uint64_t until) {
     uint32_t pc = avr->pc;
     int state = avr_run(avr);
     sim_measure_step(b, pc);
+    if (avr->pc == b->m.count_addr && pc != b->m.count_addr) b->m.count_hits++;
     if (state == cpu_Done || state == cpu_Crashed) {
       sim_emit("{\"e\":\"error\",\"t\":%llu,\"text\":\"the AVR %s at pc 0x%x\"}", (unsigned long long)sim_t_us(b),
                state == cpu_Done ? "stopped" : "crashed", avr->pc);
@@ -138,6 +143,23 @@ static void command(sim_board_t *b, char *line) {
   } else if (strcmp(cmd, "measure") == 0) {
     sim_measure_print(b);
     if (a1 != NULL && strcmp(a1, "reset") == 0) sim_measure_reset(b);
+  } else if (strcmp(cmd, "count") == 0 && a1 != NULL) {
+    if (strcmp(a1, "print") == 0) {
+      sim_emit("{\"e\":\"count\",\"t\":%llu,\"hits\":%u}", t, b->m.count_hits);
+    } else {
+      b->m.count_addr = sim_measure_fn_addr(a1);
+      b->m.count_hits = 0;
+      if (b->m.count_addr == 0) sim_emit("{\"e\":\"error\",\"t\":%llu,\"text\":\"no function %s\"}", t, a1);
+    }
+  } else if (strcmp(cmd, "reg") == 0 && a1 != NULL) {
+    unsigned long addr = strtoul(a1, NULL, 0);
+    if (addr > b->avr->ramend) {
+      sim_emit("{\"e\":\"error\",\"t\":%llu,\"text\":\"reg: no data address %lu\"}", t, addr);
+      return;
+    }
+    sim_emit("{\"e\":\"reg\",\"t\":%llu,\"addr\":%lu,\"value\":%u}", t, addr, b->avr->data[addr]);
+  } else if (strcmp(cmd, "profile") == 0) {
+    sim_measure_profile(b, a1 != NULL && strcmp(a1, "start") == 0);
   } else if (strcmp(cmd, "quit") == 0) {
     sim_emit("{\"e\":\"exit\",\"t\":%llu}", t);
     exit(0);
@@ -162,6 +184,13 @@ static void realtime_loop(sim_board_t *b) {
     run_until(b, b->avr->cycle + slice);
     int64_t ahead_us = (int64_t)sim_t_us(b) - (int64_t)(sim_wall_us() - b->wall_t0_us);
     if (ahead_us < 0 && (uint64_t)-ahead_us > b->m.lag_max_us) b->m.lag_max_us = (uint64_t)-ahead_us;
+    if (ahead_us < -(int64_t)SIM_MAX_CATCH_UP_US) {
+      /* Starved of CPU: let the board lose that time rather than race to catch up, which would put
+         bytes on the wire faster than the line rate allows. */
+      b->m.lag_lost_us += (uint64_t)(-ahead_us - (int64_t)SIM_MAX_CATCH_UP_US);
+      b->wall_t0_us += (uint64_t)(-ahead_us - (int64_t)SIM_MAX_CATCH_UP_US);
+      ahead_us = -(int64_t)SIM_MAX_CATCH_UP_US;
+    }
     struct pollfd fds[2] = {{0, POLLIN, 0}, {b->host_open ? b->pty_master : b->pty_inotify, POLLIN, 0}};
     struct timespec ts = {0, ahead_us > 0 ? ahead_us * 1000 : 0};
     if (ppoll(fds, 2, &ts, NULL) < 0 && errno != EINTR) exit(4);

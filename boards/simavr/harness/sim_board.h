@@ -26,7 +26,8 @@
 
 #define SIM_PINS 20            /**< Arduino pins 0..19 */
 #define SIM_RX_QUEUE_BYTES 65536u /**< host → board bytes not yet on the wire (the USB bridge's buffer) */
-#define SIM_FRAME_MAX_BYTES 1100u /**< longest frame logged whole; longer ones are logged truncated */
+#define SIM_FRAME_MAX_BYTES 1100u
+#define SIM_MAX_CATCH_UP_US 20000u /**< real-time mode: the most lag the simulation makes up by running fast */ /**< longest frame logged whole; longer ones are logged truncated */
 
 /** One direction's frame assembler (bytes until 0x00). */
 typedef struct {
@@ -59,6 +60,8 @@ typedef struct {
   uint8_t sp_min_stack[2048]; /**< the stack at that moment (SP_min+1 .. RAMEND), for its call chain */
   uint16_t sp_min_stack_len;
   bool sp_split;            /**< between a frame's `out SPH` and `out SPL` (see sim_measure_step) */
+  uint32_t count_addr;      /**< `count FN`: entries into this address are counted */
+  uint32_t count_hits;
   uint16_t heap_start;      /**< first byte above .data + .bss (+ .noinit) */
   uint16_t diag_addr;       /**< &hark_dev (its first member is the stats block) */
   uint64_t isr_entry_cycle[32];
@@ -71,6 +74,7 @@ typedef struct {
   uint32_t timer_reraised;  /**< simavr quirk 1: interrupts re-raised after an unmask */
   uint32_t uart_overruns;   /**< bytes the UART hardware dropped (2-byte FIFO full) */
   uint64_t lag_max_us;      /**< real-time mode: how far the simulation fell behind the wall clock */
+  uint64_t lag_lost_us;     /**< real-time mode: wall time the board lost (not caught up) when starved */
 } sim_measure_t;
 
 typedef struct {
@@ -140,6 +144,10 @@ void sim_measure_install(sim_board_t *b, const char *elf_path);
 void sim_measure_reset(sim_board_t *b);
 void sim_measure_print(sim_board_t *b);
 void sim_measure_new_low(sim_board_t *b, uint16_t sp);
+/** `profile start` samples the program counter every 53 cycles; `profile` prints the top functions. */
+void sim_measure_profile(sim_board_t *b, bool start);
+/** Address of function `name` in the image (0 when it has none). */
+uint32_t sim_measure_fn_addr(const char *name);
 /* After each instruction (pc_before: its address). A frame's prologue and epilogue set SP in two
    writes, SPH first (with interrupts masked): in between, SP is a mix of old and new bytes that can lie
    up to 255 bytes below the real stack, so SP is not sampled from an `out SPH` until the `out SPL`. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <simavr/sim_cycle_timers.h>
 #include <simavr/sim_interrupts.h>
 
 #include "sim_board.h"
@@ -60,7 +61,11 @@ static void read_symbols(sim_board_t *b, const char *path) {
         if (end > b->m.heap_start) b->m.heap_start = end;
       }
       if (strcmp(name, "hark_dev") == 0) b->m.diag_addr = (uint16_t)(s.st_value - AVR_DATA_OFFSET);
-      if (GELF_ST_TYPE(s.st_info) == STT_FUNC && fns != NULL) {
+      /* code symbols: C functions, and the labels of assembly routines (libgcc's __udivmodhi4 ...) */
+      bool code = GELF_ST_TYPE(s.st_info) == STT_FUNC ||
+                  (GELF_ST_TYPE(s.st_info) == STT_NOTYPE && s.st_value < AVR_DATA_OFFSET && name[0] == '_' &&
+                   name[1] == '_' && s.st_shndx != SHN_ABS && s.st_shndx != SHN_UNDEF);
+      if (code && fns != NULL) {
         fns[fn_count].addr = (uint32_t)s.st_value;
         snprintf(fns[fn_count].name, sizeof fns[fn_count].name, "%s", name);
         fn_count++;
@@ -71,16 +76,68 @@ static void read_symbols(sim_board_t *b, const char *path) {
   close(fd);
 }
 
-static const char *function_at(uint32_t pc) {
-  const char *best = "?";
+static int fn_index_at(uint32_t pc) {
+  int best = -1;
   uint32_t best_addr = 0;
   for (size_t i = 0; i < fn_count; i++) {
     if (fns[i].addr <= pc && fns[i].addr >= best_addr) {
       best_addr = fns[i].addr;
-      best = fns[i].name;
+      best = (int)i;
     }
   }
   return best;
+}
+
+static const char *function_at(uint32_t pc) {
+  int i = fn_index_at(pc);
+  return i < 0 ? "?" : fns[i].name;
+}
+
+/* ---- profile: where the CPU spends its cycles (`profile start` / `profile`) ---------------------- */
+#define PROFILE_PERIOD_CYCLES 53 /* prime, so the samples do not lock onto a loop */
+static uint32_t *profile_hits; /* per function symbol, plus one for "outside any" */
+static bool profiling;
+
+static avr_cycle_count_t profile_tick(avr_t *avr, avr_cycle_count_t when, void *param) {
+  (void)param;
+  if (!profiling) return 0;
+  int i = fn_index_at(avr->pc);
+  profile_hits[i < 0 ? fn_count : (size_t)i]++;
+  return when + PROFILE_PERIOD_CYCLES;
+}
+
+uint32_t sim_measure_fn_addr(const char *name) {
+  for (size_t i = 0; i < fn_count; i++) {
+    if (strcmp(fns[i].name, name) == 0) return fns[i].addr;
+  }
+  return 0;
+}
+
+void sim_measure_profile(sim_board_t *b, bool start) {
+  if (start) {
+    if (profile_hits == NULL) profile_hits = calloc(fn_count + 1, sizeof *profile_hits);
+    memset(profile_hits, 0, (fn_count + 1) * sizeof *profile_hits);
+    if (!profiling) avr_cycle_timer_register(b->avr, PROFILE_PERIOD_CYCLES, profile_tick, NULL);
+    profiling = true;
+    return;
+  }
+  if (profile_hits == NULL) return;
+  uint64_t total = 0;
+  for (size_t i = 0; i <= fn_count; i++) total += profile_hits[i];
+  char out[2048];
+  size_t o = 0;
+  for (int k = 0; k < 20 && o < sizeof out - 96; k++) {
+    size_t best = 0;
+    for (size_t i = 1; i <= fn_count; i++) if (profile_hits[i] > profile_hits[best]) best = i;
+    if (profile_hits[best] == 0) break;
+    o += (size_t)snprintf(out + o, sizeof out - o, "%s{\"fn\":\"%s\",\"pct\":%.1f}", k ? "," : "",
+                          best == fn_count ? "?" : fns[best].name, 100.0 * profile_hits[best] / (double)(total ? total : 1));
+    profile_hits[best] = 0;
+  }
+  out[o] = 0;
+  sim_emit("{\"e\":\"profile\",\"t\":%llu,\"samples\":%llu,\"top\":[%s]}", (unsigned long long)sim_t_us(b),
+           (unsigned long long)total, out);
+  profiling = false;
 }
 
 static void on_pending(struct avr_irq_t *irq, uint32_t value, void *param) {
@@ -169,7 +226,7 @@ void sim_measure_reset(sim_board_t *b) {
   /* the firmware's high-water mark, so the next figure covers only what follows */
   b->avr->data[b->m.diag_addr + STATS_RING_PEAK_OFFSET] = 0;
   b->avr->data[b->m.diag_addr + STATS_RING_PEAK_OFFSET + 1u] = 0;
-  b->m.lag_max_us = 0;
+  b->m.lag_max_us = b->m.lag_lost_us = 0;
 }
 
 void sim_measure_print(sim_board_t *b) {
@@ -188,10 +245,10 @@ void sim_measure_print(sim_board_t *b) {
   call_chain(b, chain, sizeof chain);
   sim_emit("{\"e\":\"measure\",\"t\":%llu,\"spMin\":%u,\"spMinAt\":\"%s\",\"heapStart\":%u,\"ramEnd\":%u,"
            "\"stackMarginBytes\":%d,\"stackUsedBytes\":%u,\"spMinChain\":\"%s\",\"isr\":{%s},\"timerReraised\":%u,\"uartOverruns\":%u,"
-           "\"ringPeakSamples\":%u,\"rxLostFrames\":%u,\"txDropped\":%u,\"lagMaxUs\":%llu}",
+           "\"ringPeakSamples\":%u,\"rxLostFrames\":%u,\"txDropped\":%u,\"lagMaxUs\":%llu,\"lagLostUs\":%llu}",
            (unsigned long long)sim_t_us(b), m->sp_min, function_at(m->sp_min_pc), m->heap_start, b->avr->ramend,
            margin, (unsigned)(b->avr->ramend - m->sp_min), chain, isr, m->timer_reraised, m->uart_overruns,
            read16(b, (uint16_t)(m->diag_addr + STATS_RING_PEAK_OFFSET)),
            read16(b, (uint16_t)(m->diag_addr + STATS_RX_LOST_OFFSET)), b->tx_dropped,
-           (unsigned long long)m->lag_max_us);
+           (unsigned long long)m->lag_max_us, (unsigned long long)m->lag_lost_us);
 }

@@ -18,6 +18,11 @@
  *    usleep(1): the firmware polls UDRE0 there for each byte it sends, so the simulation would run at
  *    the host's scheduler's pace, not the firmware's. AVR_UART_FLAG_STDIO (also default) prints the
  *    firmware's bytes as text. Fix: both flags cleared.
+ * Not corrected, and worked around by the tests: simavr 1.6 maps Timer1's WGM mode 14 (fast PWM, TOP =
+ * ICR1, what Arduino's Servo and this firmware use on pins 9 and 10) to a mode whose output-compare pins
+ * it never drives, so servo and PWM on 9/10 show no edges in the pin log; tests read TCCR1A/OCR1x with
+ * the `reg` command instead. Timer0's fast PWM (pins 5, 6) is emulated and is what pin tests watch.
+ *
  * 4. avr_reset() zeroes every I/O register, PINx included, and the pin IRQs remember their old value,
  *    so a pin the harness drives high (the released button, active low) reads low — pressed — after a
  *    reset until it changes. Fix: sim_pins_after_reset() re-applies every driven level (sim_pins.c),

@@ -10,7 +10,7 @@
  *
  *   Timer2 CTC 8 kHz ─► ISR: ADC result → DC-removed int16 → capture ring; ADSC; millis; piezo; LED PWM
  *   UART0 250000 baud (U2X, UBRR 7: 0 % error) ─► RX interrupt into a 64-byte ring (lost frames
- *   counted); TX polled
+ *   counted); TX from a 64-byte ring drained by the UDRE interrupt
  *   Timer0 fast PWM on 5, 6; Timer1 50 Hz PWM / servo on 9, 10
  */
 #include <avr/interrupt.h>
@@ -116,14 +116,33 @@ uint16_t hark_hal_serial_rx_lost(void) {
   ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { n = rx_lost_frames; }
   return n;
 }
-/* TX is polled: a 90-byte audio frame takes 3.6 ms at 250000 baud, during which the sampler keeps
-   filling the 32 ms ring. The loop never has to wait for more than one frame. */
-uint16_t hark_hal_serial_tx_room(void) { return 0xFFFF; }
+/* Transmit ring, drained by the UDRE interrupt: the loop hands a frame over and goes on (it reads the
+   receive ring meanwhile) instead of spinning 40 µs a byte. tx_room is exact, so an AUDIO chunk
+   (≤ 54 bytes on the wire) leaves only when it fits and the core's deferred LOG/ERROR reports wait
+   for room; a control frame larger than the free space waits for the ring, at most one frame time. */
+#define TX_RING 64
+static volatile uint8_t tx_ring[TX_RING];
+static volatile uint8_t tx_head, tx_tail;
+
+ISR(USART_UDRE_vect) {
+  uint8_t tail = tx_tail;
+  if (tail == tx_head) {
+    UCSR0B &= (uint8_t)~_BV(UDRIE0); /* empty: quiet until the next write */
+    return;
+  }
+  UDR0 = tx_ring[tail & (TX_RING - 1u)];
+  tx_tail = (uint8_t)(tail + 1u);
+}
+
+uint16_t hark_hal_serial_tx_room(void) { return (uint16_t)(TX_RING - (uint8_t)(tx_head - tx_tail)); }
 void hark_hal_serial_write(const uint8_t *src, uint16_t len) {
   for (uint16_t i = 0; i < len; i++) {
-    while (!(UCSR0A & _BV(UDRE0))) {
-    }
-    UDR0 = src[i];
+    uint8_t head = tx_head;
+    while ((uint8_t)(head - tx_tail) == TX_RING) {
+    } /* full: the interrupt frees a byte every 40 µs */
+    tx_ring[head & (TX_RING - 1u)] = src[i];
+    tx_head = (uint8_t)(head + 1u);
+    UCSR0B |= _BV(UDRIE0);
   }
 }
 

@@ -95,18 +95,19 @@ void hark_hal_gpio_write(uint8_t pin, uint8_t mode, uint16_t value) {
 }
 
 uint16_t hark_hal_gpio_read(uint8_t pin, uint8_t mode) {
-  static uint16_t last_analog[6];
+  static uint16_t last_analog[3]; /* A1..A3 (15..17): the only analog pins in the table */
   if (mode != HARK_GPIO_ANALOG) return (*pinreg_of(pin) & bit_of(pin)) ? 1u : 0u;
   uint8_t ch = (uint8_t)(pin - 14u);
+  uint8_t slot = (uint8_t)((ch - 1u) % 3u);
   /* While the sampler owns the ADC (an utterance is streaming) report the last idle reading. */
   if (avr_mic_on) {
-    return last_analog[ch];
+    return last_analog[slot];
   }
   ADMUX = (uint8_t)(_BV(REFS0) | ch);
   ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADPS2) | _BV(ADPS1);
   while (ADCSRA & _BV(ADSC)) {
   }
-  last_analog[ch] = ADC;
+  last_analog[slot] = ADC;
   ADMUX = _BV(REFS0);
-  return last_analog[ch];
+  return last_analog[slot];
 }

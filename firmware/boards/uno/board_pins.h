@@ -44,6 +44,10 @@
 #define HARK_RX_MAX_PAYLOAD 64
 #define HARK_LED_MAX 1
 #define HARK_GPIO_MAX 12
+#define HARK_REPORT_SLOTS 4 /* deferred LOG/ERROR reports (8 bytes each) */
+#define HARK_RX_BYTES_PER_PASS 64 /* the receive ring's size: one call never decodes more */
+#define HARK_RX_CARRY_BYTES 8 /* the UART ring is the receive buffer; this only batches reads */
+#define HARK_TX_SCRATCH_BYTES 16 /* the board sends nothing with more than 12 fixed bytes but HELLO */
 #define HARK_HELLO_STRINGS_MAX_BYTES 32 /* "arduino-uno-electret" + "0.1.0" + "" */
 
 #endif

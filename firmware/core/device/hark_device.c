@@ -76,7 +76,7 @@ __attribute__((noinline)) static void send_hello(uint32_t now_ms) {
    the loop's top level. */
 __attribute__((noinline)) static void dump_config(void) {
   const hark_board_t *b = DEV.board;
-  hark_device_log_ram(HARK_LOG_INFO, b->model, (uint8_t)hark_cstr(b->model).len);
+  hark_device_log_static(HARK_LOG_INFO, b->model);
   switch (DEV.codec) {
     case HARK_CODEC_PCM16: hark_device_log(HARK_LOG_INFO, HARK_PSTR("mic: streaming PCM16")); break;
     case HARK_CODEC_ULAW: hark_device_log(HARK_LOG_INFO, HARK_PSTR("mic: streaming mu-law")); break;
@@ -269,10 +269,15 @@ void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len, ha
 
 /* ---- loop steps: each its own frame, so the loop's stack is the deepest step's, not their sum ---- */
 
+/* Up to HARK_RX_FRAMES_PER_PASS frames (and HARK_RX_BYTES_PER_PASS bytes) a pass: enough to keep up
+   with frames arriving back to back at line rate, few enough that the replies they cause (PONG,
+   GPIO_STATE; ERRORs are deferred) keep a pass short. */
 __attribute__((noinline)) static void frame_step(void) {
   hark_frame_t f;
   hark_msg_t m;
-  if (hark_link_poll(&f)) hark_device_on_frame(f.type, f.payload, f.len, &m);
+  for (uint8_t i = 0; i < HARK_RX_FRAMES_PER_PASS && hark_link_poll(&f); i++) {
+    hark_device_on_frame(f.type, f.payload, f.len, &m);
+  }
 }
 
 __attribute__((noinline)) static void send_button(uint8_t id, uint8_t event) {

@@ -13,9 +13,10 @@
  * a long hold ends it (reason 0); a short tap keeps it open until the board VAD (if the host's
  * HELLO_ACK allows it) or the length limit ends it — without VAD a tap is push-to-talk too.
  *
- * Bounded work per loop pass (so nothing a host sends can starve the capture ring): at most one
- * received frame is handled, one AUDIO chunk sent, one GPIO report sent, and the deferred reports
- * (below) flushed. A pass therefore costs at most a few frame times, whatever arrives.
+ * Bounded work per loop pass (so nothing a host sends can starve the capture ring): at most
+ * HARK_RX_FRAMES_PER_PASS received frames are handled (within HARK_RX_BYTES_PER_PASS bytes), one AUDIO
+ * chunk sent, one GPIO report sent, and the deferred reports (below) flushed as far as the serial
+ * port has room. A pass therefore costs at most a few frame times, whatever arrives.
  *
  * Deferred reports: ERROR and LOG frames raised deep inside frame handling or a state transition are
  * queued (hark_device_report_t, texts left in flash) and sent from the loop's top level, where the
@@ -50,6 +51,9 @@ extern "C" {
 #define HARK_DEFAULT_HEARTBEAT_MS 1000u
 #define HARK_HOST_GONE_HEARTBEATS 3u /**< silent heartbeat intervals before the host counts as gone */
 #define HARK_TAP_MS 400u /**< a press shorter than this is a tap (tap-to-talk) */
+#ifndef HARK_RX_FRAMES_PER_PASS
+#define HARK_RX_FRAMES_PER_PASS 4u /**< most received frames handled in one loop pass */
+#endif
 #define HARK_ACK_FLAG_BOARD_VAD 0x01u /**< HELLO_ACK.flags bit 0: the board VAD may end utterances */
 #define HARK_CHUNK_SAMPLES_AT 2u /**< samples of head room in chunk_buf (4 bytes, the ADPCM header) */
 
@@ -86,6 +90,7 @@ typedef struct {
 #define HARK_REPORT_ERROR 1u
 #define HARK_REPORT_LOG 2u
 #define HARK_REPORT_TRANSITION 3u
+#define HARK_REPORT_LOG_RAM 4u /**< a LOG whose text `a` is in RAM and outlives the report (board strings) */
 #ifndef HARK_REPORT_SLOTS
 #define HARK_REPORT_SLOTS 6u
 #endif
@@ -132,6 +137,7 @@ typedef struct {
   /* deferred reports, oldest first */
   hark_device_report_t reports[HARK_REPORT_SLOTS];
   uint8_t report_count;
+  uint16_t reports_dropped_told; /**< stats.reports_dropped when a LOG last said so */
 } hark_device_t;
 
 /** The one device (static storage; exposed for board layers, the native board and tests). */
@@ -166,9 +172,12 @@ void hark_device_log(uint8_t level, const char *pstr_text);
 void hark_device_error(uint8_t code, const char *pstr_msg);
 /** Queue LOG "what: from -> to" (level debug). */
 void hark_device_log_transition(const char *pstr_what, const char *pstr_from, const char *pstr_to);
+/** Queue LOG{level, text} for a text in RAM that stays valid (a board's static strings). */
+void hark_device_log_static(uint8_t level, const char *text);
 /** Send a LOG of a text already in RAM (n bytes) now. */
 void hark_device_log_ram(uint8_t level, const char *text, uint8_t n);
-/** Send every queued report (the loop calls it at its top level). */
+/** Send queued reports, oldest first, while the serial port has room for them (the loop calls it at
+ *  its top level; what does not fit waits for a later pass). */
 void hark_device_flush_reports(void);
 uint16_t hark_device_encoded_bytes(uint16_t samples);
 /** Encodes n samples at `samples` into `out` in `codec`; `out` may be the bytes from 4 below `samples`

@@ -5,7 +5,10 @@
 #include "hark_hal.h"
 
 #define RX_BUF_BYTES HARK_FRAME_DECODER_BUF_BYTES(HARK_RX_MAX_PAYLOAD)
-#define CARRY_BYTES 16 /* bytes read from the HAL in one call */
+#ifndef HARK_RX_CARRY_BYTES
+#define HARK_RX_CARRY_BYTES 16 /* bytes read from the HAL in one call */
+#endif
+#define CARRY_BYTES HARK_RX_CARRY_BYTES
 #define STAGE_BYTES 32 /* bytes gathered before one hark_hal_serial_write */
 #define HELLO_SCRATCH_BYTES (HARK_MSG_HELLO_MIN_BYTES + HARK_HELLO_STRINGS_MAX_BYTES + 2 * HARK_GPIO_MAX)
 

@@ -4,7 +4,7 @@
  * staging buffer into hark_hal_serial_write, so no whole-frame TX buffer is needed), and the
  * board's outgoing sequence counter (starts at 0 after reset, +1 per frame, SPEC §1).
  *
- * Receiving is bounded: hark_link_poll decodes at most HARK_RX_BYTES_PER_PASS bytes and stops at the
+ * Receiving is bounded: hark_link_poll decodes at most HARK_RX_BYTES_PER_PASS bytes a call and stops at the
  * first intact frame, which it hands back to the caller (the loop's top level, so frame handling
  * runs on a shallow stack). Bytes read from the HAL beyond that frame wait in a small carry buffer.
  */
@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hark_config.h"
 #include "hark_frame.h"
 #include "hark_msg.h"
 
@@ -22,7 +23,7 @@ extern "C" {
 #endif
 
 #ifndef HARK_RX_BYTES_PER_PASS
-#define HARK_RX_BYTES_PER_PASS 256u /**< most received bytes decoded in one loop pass */
+#define HARK_RX_BYTES_PER_PASS 256u /**< most received bytes one hark_link_poll call decodes */
 #endif
 #ifndef HARK_TX_SCRATCH_BYTES
 #define HARK_TX_SCRATCH_BYTES 48u /**< hark_msg_write's fixed fields (every message but HELLO) */

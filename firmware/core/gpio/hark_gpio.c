@@ -84,7 +84,7 @@ uint8_t hark_gpio_report(hark_gpio_t *g, uint8_t pin, bool enable, uint16_t inte
   p->report = enable;
   p->interval_ms = interval_ms;
   /* Force a first report at once so the host starts from the real level. */
-  p->last_ms = now_ms - (interval_ms != 0 ? interval_ms : HARK_GPIO_DEFAULT_ANALOG_MS);
+  p->last_ms = (uint16_t)(now_ms - (interval_ms != 0 ? interval_ms : HARK_GPIO_DEFAULT_ANALOG_MS));
   p->last_value = 0xFFFF;
   return 0;
 }
@@ -92,19 +92,20 @@ uint8_t hark_gpio_report(hark_gpio_t *g, uint8_t pin, bool enable, uint16_t inte
 void hark_gpio_loop(hark_gpio_t *g, uint32_t now_ms, hark_gpio_emit_fn emit, void *ctx) {
   /* At most one report a call, and the search starts after the pin reported last, so every
      reporting pin gets its turn and a pass costs one frame however many pins report. */
-  for (uint8_t k = 0; k < g->count; k++) {
-    uint8_t i = (uint8_t)((g->next + k) % g->count);
+  uint8_t i = g->next < g->count ? g->next : 0;
+  for (uint8_t k = 0; k < g->count; k++, i = (uint8_t)(i + 1u == g->count ? 0u : i + 1u)) {
+    /* (no % here: a division costs ~200 cycles on an ATmega, and this runs for every pin each pass) */
     hark_gpio_pin_t *p = &g->pin[i];
     if (!p->report) continue;
     uint8_t mode = read_mode(g, (int8_t)i);
     bool analog = mode == HARK_GPIO_ANALOG;
     uint16_t every = p->interval_ms != 0 ? p->interval_ms : (analog ? HARK_GPIO_DEFAULT_ANALOG_MS : 0);
-    if ((uint32_t)(now_ms - p->last_ms) < every) continue;
+    if ((uint16_t)((uint16_t)now_ms - p->last_ms) < every) continue;
     uint16_t v = hark_hal_gpio_read(g->info[i].pin, mode);
     if (analog || v != p->last_value) {
       p->last_value = v;
-      p->last_ms = now_ms;
-      g->next = (uint8_t)(i + 1u);
+      p->last_ms = (uint16_t)now_ms;
+      g->next = (uint8_t)(i + 1u == g->count ? 0u : i + 1u);
       emit(ctx, g->info[i].pin, v);
       return;
     }

@@ -43,7 +43,7 @@ typedef struct {
   bool report;
   uint16_t interval_ms;
   uint16_t last_value;
-  uint32_t last_ms;
+  uint16_t last_ms; /**< low 16 bits of the clock at the last report: intervals are < 65536 ms */
 } hark_gpio_pin_t;
 
 typedef struct {
