@@ -135,7 +135,7 @@ export const ERRORS = {
       'The simulated Uno (boards/simavr: the Uno image in libsimavr) did not start, exited, or did not report in time.',
     exitCode: ExitCode.FAILURE,
   },
-  HARK_ERR_CACHE_UNSAFE: {
+  HARK_ERR_FIRMWARE_CACHE_UNSAFE: {
     description:
       'A build cache folder is not private (a symlink, not ours, or writable by others): hark will not run binaries from it.',
     exitCode: ExitCode.FAILURE,

@@ -24,7 +24,7 @@ import { checkPrivateDir, ensurePrivateDir, privateCacheDir } from './private-di
 
 const root = mkdtempSync(join(tmpdir(), 'hark-private-dir-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-const unsafe = (e: unknown) => isHarkError(e, 'HARK_ERR_CACHE_UNSAFE');
+const unsafe = (e: unknown) => isHarkError(e, 'HARK_ERR_FIRMWARE_CACHE_UNSAFE');
 
 test('a new cache folder is created mode 0700 and passes the check', () => {
   const dir = ensurePrivateDir(join(root, 'fresh', 'firmware'));

@@ -6,7 +6,7 @@
  * whoever runs the tests next, root included (issue 10, item 10). So a cache folder is created with
  * mode 0700, and before every use it must be a real directory (not a symlink), owned by this
  * process's user, with no access for group or others; anything else is refused with
- * HARK_ERR_CACHE_UNSAFE naming the folder and the fix, never silently "repaired".
+ * HARK_ERR_FIRMWARE_CACHE_UNSAFE naming the folder and the fix, never silently "repaired".
  *
  * Where: `$XDG_CACHE_HOME/hark/<name>`, else `~/.cache/hark/<name>`; when there is no home folder
  * (a service user), `$TMPDIR/hark-<uid>/<name>` — which the same check protects.
@@ -18,11 +18,11 @@ import { HarkError } from './errors.js';
 
 const uid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 
-/** Throws HARK_ERR_CACHE_UNSAFE unless `dir` is a directory owned by us with mode 0700 (or stricter). */
+/** Throws HARK_ERR_FIRMWARE_CACHE_UNSAFE unless `dir` is a directory owned by us with mode 0700 (or stricter). */
 export function checkPrivateDir(dir: string): void {
   const st = lstatSync(dir, { throwIfNoEntry: false });
   function refuse(why: string, fix: string): never {
-    throw new HarkError('HARK_ERR_CACHE_UNSAFE', `refusing to use the cache folder ${dir}: ${why}; ${fix}`, {
+    throw new HarkError('HARK_ERR_FIRMWARE_CACHE_UNSAFE', `refusing to use the cache folder ${dir}: ${why}; ${fix}`, {
       details: { dir },
     });
   }

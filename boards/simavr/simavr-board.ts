@@ -13,7 +13,7 @@
  *
  * The API follows NativeBoard / EmulatedBoard where they overlap: `press()`, `release()`, `setPin()`,
  * `waitFor(event, predicate)`, `close()`; events 'tx' and 'rx' (decoded frames), 'pin', 'edge',
- * 'reset', 'port', 'wav', 'uart-overrun', 'exit'.
+ * 'reset', 'port', 'wav', 'uart-overrun', 'exit', and 'line' for every line the harness prints.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
@@ -181,6 +181,7 @@ export class SimavrBoard extends EventEmitter {
   private onLine(line: Line): void {
     this.history.push(line);
     if (typeof line.t === 'number') this.now = line.t;
+    this.emit('line', line);
     switch (line.e) {
       case 'tx':
       case 'rx': {
@@ -303,6 +304,12 @@ export class SimavrBoard extends EventEmitter {
   pinState(pin: number): SimPinEvent | undefined {
     for (let i = this.pinLog.length - 1; i >= 0; i--) if (this.pinLog[i]!.pin === pin) return this.pinLog[i];
     return undefined;
+  }
+
+  /** Resolves once the harness has reported simulated time `tUs` (any line at or after it). */
+  async reachedTime(tUs: number, timeoutMs = 60_000): Promise<void> {
+    if (this.now >= tUs) return;
+    await this.waitFor<Line>('line', (l) => typeof l.t === 'number' && l.t >= tUs, timeoutMs);
   }
 
   /** Resolves with the next `event` line matching `predicate` (rejects after timeoutMs). */

@@ -133,7 +133,7 @@ static void test_hello_until_ack_and_ping(void) {
   ack(HARK_CODEC_PCM16, 0);
   CHECK_EQ(hark_dev.link, HARK_LINK_READY);
   CHECK(host_count_type(HARK_MSG_LOG) >= 2); /* transition + dump_config */
-  for (int i = 0; i < 5; i++) {
+  for (int i = 1; i <= 5; i++) { /* heartbeat tokens: never 0 */
     send_simple(HARK_MSG_PING, 0, 0, (uint16_t)i);
     run_ms(500);
   }
@@ -257,6 +257,124 @@ static void send_speaker_data(uint8_t stream, uint16_t len) {
   host_send(&m);
 }
 
+static void ack_session(uint32_t session) {
+  hark_msg_t m;
+  m.type = HARK_MSG_HELLO_ACK;
+  m.u.hello_ack = (hark_hello_ack_t){1, 1, 0x1FF, HARK_CODEC_PCM16, 16000, 20, 1000, 0, session};
+  host_send(&m);
+  run_ms(5);
+}
+
+static int logged(const char *text) {
+  for (int i = 0; i < host_count; i++) {
+    const hark_msg_t *m = &host_msgs[i].msg;
+    if (m->type == HARK_MSG_LOG && m->u.log.text.len == strlen(text) && memcmp(m->u.log.text.data, text, m->u.log.text.len) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* SPEC 1.1 §2.3: the host_session in force is a duplicate; another one (or 0, a 1.0 host) a reconnect. */
+static void test_host_session_duplicate_and_reconnect(void) {
+  boot();
+  ack_session(0x1234);
+  CHECK_EQ(hark_dev.link, HARK_LINK_READY);
+  send_simple(HARK_MSG_CAPTURE, 1, 1, 0); /* continuous: a stream that a reset would end */
+  run_ms(100);
+  host_clear();
+  ack_session(0x1234); /* a repeat of the same handshake */
+  run_ms(50);
+  CHECK_EQ(host_count_type(HARK_MSG_AUDIO_END), 0);
+  CHECK(!logged("host reconnected: resetting host-facing state"));
+  CHECK_EQ(hark_dev.cap, HARK_CAP_STREAMING);
+  ack_session(0x5678); /* the host reconnected */
+  run_ms(50);
+  int e = host_find(HARK_MSG_AUDIO_END, 0);
+  CHECK(e >= 0 && host_msgs[e].msg.u.audio_end.reason == HARK_AUDIO_END_ERROR);
+  CHECK(logged("host reconnected: resetting host-facing state"));
+  CHECK_EQ(hark_dev.host_session, 0x5678);
+  send_simple(HARK_MSG_CAPTURE, 1, 1, 0);
+  run_ms(50);
+  host_clear();
+  ack_session(0); /* a 1.0 host: never a duplicate */
+  run_ms(50);
+  CHECK_EQ(host_count_type(HARK_MSG_AUDIO_END), 1);
+  host_clear();
+  ack_session(0);
+  run_ms(50);
+  CHECK(logged("host reconnected: resetting host-facing state"));
+}
+
+/* SPEC 1.1 §2.4: PING token 0 asks for HELLO, in READY too (PONG first); other tokens do not. */
+static void test_ping_token_0_asks_for_hello(void) {
+  boot();
+  ack_session(7);
+  host_clear();
+  send_simple(HARK_MSG_PING, 0, 0, 3);
+  run_ms(3);
+  CHECK_EQ(host_count_type(HARK_MSG_HELLO), 0);
+  send_simple(HARK_MSG_PING, 0, 0, 0);
+  run_ms(3);
+  int p = host_find(HARK_MSG_PONG, 1), h = host_find(HARK_MSG_HELLO, 0);
+  CHECK(p >= 0 && h > p); /* PONG, then HELLO */
+  CHECK_EQ(hark_dev.link, HARK_LINK_READY); /* unchanged until a HELLO_ACK */
+  CHECK(h >= 0 && host_msgs[h].msg.u.hello.rx_window_bytes == HARK_RX_WINDOW_BYTES);
+  CHECK(h >= 0 && host_msgs[h].msg.u.hello.version_minor == 1);
+}
+
+/* SPEC 1.1 §2.5.2: the host gone ends the capture (AUDIO_END 5) before the board's HELLO. */
+static void test_host_gone_order(void) {
+  boot();
+  ack_session(9);
+  send_simple(HARK_MSG_CAPTURE, 1, 1, 0);
+  run_ms(100);
+  host_clear();
+  run_ms(3050);
+  int e = host_find(HARK_MSG_AUDIO_END, 0), h = host_find(HARK_MSG_HELLO, 0);
+  CHECK(e >= 0 && h > e);
+  CHECK_EQ(hark_dev.host_session, 0);
+  ack_session(9); /* the same session after AWAIT_ACK is accepted: READY again */
+  CHECK_EQ(hark_dev.link, HARK_LINK_READY);
+}
+
+/* SPEC 1.1 §1.3.1: one 0x00 before the first frame after a reset. */
+static void test_leading_delimiter(void) {
+  fake_reset();
+  host_clear();
+  memset(&hark_dev, 0, sizeof hark_dev);
+  fake.now_ms = 5000;
+  hark_device_setup(&board);
+  CHECK(fake.tx_len > 1 && fake.tx[0] == 0x00 && fake.tx[1] != 0x00);
+  host_collect();
+  CHECK_EQ(host_count_type(HARK_MSG_HELLO), 1);
+}
+
+/* SPEC 1.1 §4.3.5: chunk_ms outside 5..100, or a chunk too big for the board, becomes the largest
+   chunk that fits, with a LOG (level warn). */
+static void test_chunk_ms_sized_to_fit(void) {
+  boot();
+  hark_msg_t m;
+  m.type = HARK_MSG_HELLO_ACK;
+  m.u.hello_ack = (hark_hello_ack_t){1, 1, 0x1FF, HARK_CODEC_PCM16, 16000, 100, 1000, 0, 1};
+  host_send(&m);
+  run_ms(10);
+  CHECK_EQ(hark_dev.chunk_samples, HARK_CHUNK_MAX_SAMPLES); /* 1600 samples would not fit */
+  CHECK(logged("chunk_ms: chunks sized to fit this board"));
+  m.u.hello_ack.chunk_ms = 2;
+  m.u.hello_ack.host_session = 2;
+  host_send(&m);
+  run_ms(10);
+  CHECK_EQ(hark_dev.chunk_samples, 80); /* 5 ms at 16 kHz */
+  host_clear();
+  m.u.hello_ack.chunk_ms = 10;
+  m.u.hello_ack.host_session = 3;
+  host_send(&m);
+  run_ms(10);
+  CHECK_EQ(hark_dev.chunk_samples, 160);
+  CHECK(!logged("chunk_ms: chunks sized to fit this board"));
+}
+
 static void test_speaker_credit_flow(void) {
   boot();
   ack(HARK_CODEC_PCM16, 0);
@@ -303,6 +421,24 @@ static void test_speaker_credit_flow(void) {
   int st = host_find(HARK_MSG_SPEAKER_CREDIT, 1);
   CHECK(st >= 0 && host_msgs[st].msg.u.speaker_credit.state == HARK_SPEAKER_STATE_STOPPED);
   CHECK_EQ(fake.speaker_rate, 0);
+  /* SPEC 1.1 §4.6.8: data still in flight for the stopped stream is counted, not answered */
+  host_clear();
+  uint16_t ignored = hark_dev.stats.speaker_ignored;
+  send_speaker_data(8, 100);
+  run_ms(3);
+  CHECK_EQ(host_count_type(HARK_MSG_ERROR), 0);
+  CHECK_EQ(hark_dev.stats.speaker_ignored, ignored + 1);
+  /* SPEC 1.1 §4.6.6: PCM16 data must be whole samples; credits always are */
+  m.u.speaker_start.stream = 9;
+  host_send(&m);
+  run_ms(3);
+  int g9 = host_find(HARK_MSG_SPEAKER_CREDIT, 0);
+  CHECK(g9 >= 0 && host_msgs[g9].msg.u.speaker_credit.credit_bytes % 2 == 0);
+  send_speaker_data(9, 101);
+  run_ms(3);
+  int odd = host_find(HARK_MSG_ERROR, 0);
+  CHECK(odd >= 0 && host_msgs[odd].msg.u.error.code == HARK_ERROR_BAD_MESSAGE);
+  CHECK_EQ(hark_dev.speaker.used, 0); /* nothing of it was queued */
 }
 
 static void test_led_tone_gpio_messages(void) {
@@ -380,7 +516,7 @@ static void test_clock_advancing_inside_the_loop(void) {
   ack(HARK_CODEC_PCM16, 0);
   host_clear();
   fake.ms_per_read = 1;
-  for (int i = 0; i < 50; i++) {
+  for (int i = 1; i <= 50; i++) { /* heartbeat tokens skip 0 */
     send_simple(HARK_MSG_PING, 0, 0, (uint16_t)i);
     run_ms(20);
   }
@@ -425,5 +561,10 @@ int main(void) {
   RUN(test_heartbeat_loss_and_reconnect);
   RUN(test_clock_advancing_inside_the_loop);
   RUN(test_in_place_encoding_matches_separate_buffer);
+  RUN(test_host_session_duplicate_and_reconnect);
+  RUN(test_ping_token_0_asks_for_hello);
+  RUN(test_host_gone_order);
+  RUN(test_leading_delimiter);
+  RUN(test_chunk_ms_sized_to_fit);
   HARK_TEST_MAIN_END();
 }

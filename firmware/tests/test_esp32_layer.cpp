@@ -47,7 +47,7 @@ static void send(hark_msg_t m) {
 static void ack(void) {
   hark_msg_t m;
   m.type = HARK_MSG_HELLO_ACK;
-  m.u.hello_ack = hark_hello_ack_t{1, 0, 0x1FF, HARK_CODEC_PCM16, 16000, 20, 1000, 0};
+  m.u.hello_ack = hark_hello_ack_t{1, 1, 0x1FF, HARK_CODEC_PCM16, 16000, 20, 1000, 0, 1};
   send(m);
   CHECK_EQ(hark_dev.link, HARK_LINK_READY);
 }

@@ -33,7 +33,8 @@ const COM1B1 = 0x20;
 const ACK: HelloAck = {
   type: 'HELLO_ACK',
   versionMajor: 1,
-  versionMinor: 0,
+  versionMinor: 1,
+  hostSession: 1,
   features: 0x1ff,
   audioCodec: AudioCodec.IMA_ADPCM,
   audioSampleRate: 8000,
@@ -44,6 +45,13 @@ const ACK: HelloAck = {
 
 let board: SimavrBoard;
 let dir: string;
+let session = 1;
+/** A HELLO_ACK of a new host session (a reconnect, SPEC §2.3.3), with `changes`. */
+const newAck = (changes: Partial<HelloAck> = {}): HelloAck => ({
+  ...ACK,
+  hostSession: ++session,
+  ...changes,
+});
 
 /** Pin events of `pin` after simulated time `t` µs. */
 const pinEvents = (pin: number, t: number): SimPinEvent[] =>
@@ -54,7 +62,7 @@ const edges = (pin: number, t: number) =>
 /** Frames since index `from` the board sent, decoded. */
 const sentSince = (from: number) => board.frames.slice(from).filter((f) => f.dir === 'tx');
 
-async function handshake(ack: HelloAck = ACK): Promise<void> {
+async function handshake(ack: HelloAck = newAck()): Promise<void> {
   assert.ok(await board.runUntil('HELLO', 1200), 'the board sends HELLO at least once a second');
   board.resetHostSeq();
   board.send(ack);
@@ -96,18 +104,18 @@ describe('simulated Uno, scripted', () => {
 
   test('a heartbeat of 21846 ms or more keeps the host (3 × heartbeat computed in 32 bits)', async () => {
     const from = board.frames.length;
-    board.send({ ...ACK, heartbeatMs: 30_000 }); // 3 × 30000 = 90000 wraps to 24464 in 16 bits; 21846 → 2 ms
+    board.send(newAck({ heartbeatMs: 30_000 })); // 3 × 30000 = 90000 wraps to 24464 in 16 bits; 21846 → 2 ms
     await board.run(2_000);
     const texts = board.sent('LOG', from).map((l) => l.text);
     assert.ok(!texts.includes('no frame from the host for 3 heartbeats'), texts.join(' | '));
     assert.equal(board.sent('HELLO', from).length, 0, 'no HELLO: the board still counts the host as there');
-    board.send({ ...ACK, heartbeatMs: 21_846 });
+    board.send(newAck({ heartbeatMs: 21_846 }));
     await board.run(500);
     assert.equal(board.sent('HELLO', from).length, 0);
   });
 
   test('negative: with a 1000 ms heartbeat, 3 s of silence does make the board drop the host', async () => {
-    board.send(ACK);
+    board.send(newAck());
     await board.run(50);
     const from = board.frames.length;
     await board.run(3_100);
@@ -130,7 +138,11 @@ describe('simulated Uno, scripted', () => {
     assert.equal((await board.readRegister(TCCR1A)) & COM1A1, 0, 'Timer1 output A disconnected at duty 0');
     board.send({ type: 'GPIO_WRITE', pin: 9, value: 128 });
     await board.run(5);
-    assert.equal((await board.readRegister(TCCR1A)) & COM1A1, COM1A1, 'Timer1 output A connected at duty 128');
+    assert.equal(
+      (await board.readRegister(TCCR1A)) & COM1A1,
+      COM1A1,
+      'Timer1 output A connected at duty 128',
+    );
     const ocr1a = (await board.readRegister(0x88)) | ((await board.readRegister(0x89)) << 8);
     assert.equal(ocr1a, Math.floor((128 * 39999) / 255), 'OCR1A holds duty 128 of the 20 ms period');
     board.send({ type: 'GPIO_WRITE', pin: 6, value: 128 });

@@ -37,6 +37,7 @@
 #define HARK_CAPTURE_RING_SAMPLES 8192
 #define HARK_CHUNK_MAX_SAMPLES 640
 #define HARK_SPEAKER_BUFFER_BYTES 32768
+#define HARK_RX_WINDOW_BYTES 4096 /* Serial.setRxBufferSize in setup() (USB CDC also has flow control) */
 #define HARK_RX_MAX_PAYLOAD 1024
 #define HARK_LED_MAX 1
 #define HARK_GPIO_MAX 4

@@ -40,6 +40,7 @@
 #define HARK_CAPTURE_RING_SAMPLES 8192 /* 512 ms */
 #define HARK_CHUNK_MAX_SAMPLES 640     /* 40 ms */
 #define HARK_SPEAKER_BUFFER_BYTES 16384
+#define HARK_RX_WINDOW_BYTES 4096 /* Serial.setRxBufferSize in setup() */
 #define HARK_RX_MAX_PAYLOAD 1024
 #define HARK_LED_MAX 1
 #define HARK_GPIO_MAX 6

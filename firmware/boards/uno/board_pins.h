@@ -41,6 +41,7 @@
 #define HARK_CAPTURE_RING_SAMPLES 256
 #define HARK_CHUNK_MAX_SAMPLES 80
 #define HARK_SPEAKER_BUFFER_BYTES 0
+#define HARK_RX_WINDOW_BYTES 64 /* the UART receive ring (avr_board.c): SPEC 1.1 pacing window */
 #define HARK_RX_MAX_PAYLOAD 64
 #define HARK_LED_MAX 1
 #define HARK_GPIO_MAX 12

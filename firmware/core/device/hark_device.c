@@ -99,11 +99,28 @@ static void reset_host_state(void) {
   hark_tone_stop(&DEV.tone);
 }
 
+/* The chunk for chunk_ms (SPEC §4.3.5): 5..100 ms, 0 = 20; a chunk that does not fit the board's
+   buffers or one 1024-byte payload (AUDIO header: 3 bytes) becomes the largest that does, with a LOG. */
+static uint16_t chunk_samples_for(uint8_t chunk_ms) {
+  uint32_t ms = chunk_ms == 0 ? HARK_DEFAULT_CHUNK_MS : chunk_ms < 5u ? 5u : chunk_ms > 100u ? 100u : chunk_ms;
+  uint32_t samples = DEV.board->mic_sample_rate_hz * ms / 1000u;
+  uint32_t fit = samples;
+  if (fit > HARK_CHUNK_MAX_SAMPLES) fit = HARK_CHUNK_MAX_SAMPLES;
+  while (fit > 1u && 3u + (uint32_t)hark_device_encoded_bytes((uint16_t)fit) > HARK_MAX_PAYLOAD_BYTES) fit--;
+  if (fit != samples || ms != chunk_ms) {
+    hark_device_log(HARK_LOG_WARN, HARK_PSTR("chunk_ms: chunks sized to fit this board"));
+  }
+  return (uint16_t)(fit != 0 ? fit : 1u);
+}
+
+/* SPEC §2.3: in READY, the host_session in force is a duplicate (ignored); another one, or 0 (a 1.0
+   host), is the host reconnecting. In AWAIT_ACK any HELLO_ACK makes the board READY. */
 static void on_hello_ack(const hark_hello_ack_t *a, uint32_t now_ms) {
   if (a->version_major != HARK_PROTOCOL_MAJOR) {
     hark_device_error(HARK_ERROR_VERSION_MISMATCH, HARK_PSTR("protocol version mismatch: board speaks 1.x"));
     return;
   }
+  if (DEV.link == HARK_LINK_READY && a->host_session != 0 && a->host_session == DEV.host_session) return;
   uint8_t codec = a->audio_codec;
   if (codec > HARK_CODEC_IMA_ADPCM || (DEV.board->mic_codecs & (1u << codec)) == 0) {
     hark_device_error(HARK_ERROR_UNSUPPORTED, HARK_PSTR("audio_codec not offered: using the default"));
@@ -113,19 +130,13 @@ static void on_hello_ack(const hark_hello_ack_t *a, uint32_t now_ms) {
     hark_device_log(HARK_LOG_INFO, HARK_PSTR("host reconnected: resetting host-facing state"));
     reset_host_state();
   }
+  DEV.host_session = a->host_session;
   DEV.features = a->features & DEV.board->features;
   DEV.codec = codec;
   DEV.chunk_ms = a->chunk_ms != 0 ? a->chunk_ms : HARK_DEFAULT_CHUNK_MS;
   DEV.heartbeat_ms = a->heartbeat_ms != 0 ? a->heartbeat_ms : HARK_DEFAULT_HEARTBEAT_MS;
   DEV.ack_flags = a->flags;
-  uint32_t samples = DEV.board->mic_sample_rate_hz * DEV.chunk_ms / 1000u;
-  /* A chunk must fit the board's buffers and one frame's payload (AUDIO header: 3 bytes); halve it
-     until it does — the host counts chunks, not milliseconds. */
-  while (samples > HARK_CHUNK_MAX_SAMPLES ||
-         3u + (uint32_t)hark_device_encoded_bytes((uint16_t)(samples > 0xFFFFu ? 0xFFFFu : samples)) > HARK_MAX_PAYLOAD_BYTES) {
-    samples /= 2u;
-  }
-  DEV.chunk_samples = (uint16_t)(samples != 0 ? samples : 1u);
+  DEV.chunk_samples = chunk_samples_for(a->chunk_ms);
   DEV.last_rx_ms = now_ms;
   set_link(HARK_LINK_READY);
   DEV.config_due = true;
@@ -187,6 +198,10 @@ static void on_speaker(const hark_msg_t *m) {
           hark_device_error(HARK_ERROR_SPEAKER_OVERRUN, HARK_PSTR("SPEAKER_DATA beyond the granted credit"));
           break;
         case HARK_SPEAKER_IGNORED: DEV.stats.speaker_ignored++; break; /* late data for a stopped stream */
+        case HARK_SPEAKER_PARTIAL:
+          DEV.stats.rx_frames_bad++;
+          hark_device_error(HARK_ERROR_BAD_MESSAGE, HARK_PSTR("SPEAKER_DATA: PCM16 needs whole samples"));
+          break;
         default: break;
       }
       break;
@@ -215,9 +230,10 @@ void hark_device_on_frame(uint8_t type, const uint8_t *payload, uint16_t len, ha
     return;
   }
   if (type == HARK_MSG_PING) {
+    /* SPEC §2.4: token 0 asks for HELLO in any state; any PING does before HELLO_ACK (1.0). The HELLO
+       goes out from the loop's top level, after the PONG. */
+    if (m->u.ping.token == HARK_PING_TOKEN_HELLO || DEV.link != HARK_LINK_READY) DEV.hello_due = true;
     send_pong(m);
-    /* SPEC §2: a PING asks an un-acknowledged board for HELLO; sent from the loop's top level. */
-    if (DEV.link != HARK_LINK_READY) DEV.hello_due = true;
     return;
   }
   /* Output messages count only after HELLO_ACK (SPEC §2); board→host types are not for us. */
@@ -353,6 +369,10 @@ void hark_device_setup(const hark_board_t *board) {
   hark_speaker_init(&DEV.speaker, DEV.speaker_buf, HARK_SPEAKER_BUFFER_BYTES);
 #endif
   hark_link_init();
+  /* SPEC §1.3.1: one 0x00 before the first frame after a reset, so whatever the host had buffered (boot
+     text, half a frame) ends as one dropped chunk instead of corrupting our first HELLO. */
+  static const uint8_t delimiter = 0;
+  hark_hal_serial_write(&delimiter, 1);
   hark_device_log(HARK_LOG_INFO, HARK_PSTR("hark firmware " HARK_FIRMWARE_VERSION " booted"));
   dump_config(); /* locally now (hark_hal_debug); again as LOG frames once a host is connected */
   hark_device_flush_reports();
@@ -361,18 +381,17 @@ void hark_device_setup(const hark_board_t *board) {
 
 void hark_device_loop(void) {
   frame_step();
-  /* Read the clock after the frame was handled: it stamps last_rx_ms with the time it arrived, and an
-     earlier now_ms would make now_ms - last_rx_ms wrap to "host gone for 49 days". */
+  /* Read the clock after the frames were handled: they stamp last_rx_ms with the time they arrived,
+     and an earlier now_ms would make now_ms - last_rx_ms wrap to "host gone for 49 days". */
   uint32_t now_ms = hark_hal_millis();
-  if (DEV.link == HARK_LINK_AWAIT_ACK && (DEV.hello_due || now_ms - DEV.last_hello_ms >= HARK_HELLO_INTERVAL_MS)) {
-    send_hello(now_ms);
-  }
-  DEV.hello_due = false;
   if (DEV.link == HARK_LINK_READY && now_ms - DEV.last_rx_ms >= hark_host_gone_ms(DEV.heartbeat_ms)) {
+    /* SPEC §2.5.2, in this order: AUDIO_END 5 and the speaker's STOPPED (the steps below send them),
+       GPIO reports off, tones stopped, the transition, then HELLO (at the end of this pass). */
     hark_device_log(HARK_LOG_WARN, HARK_PSTR("no frame from the host for 3 heartbeats"));
     reset_host_state();
     set_link(HARK_LINK_AWAIT_ACK);
-    send_hello(now_ms);
+    DEV.host_session = 0;
+    DEV.hello_due = true;
   }
   buttons_step(now_ms);
   hark_device_capture_loop(now_ms);
@@ -388,5 +407,9 @@ void hark_device_loop(void) {
     DEV.config_due = false;
     dump_config();
     hark_device_flush_reports();
+  }
+  if (DEV.hello_due || (DEV.link == HARK_LINK_AWAIT_ACK && now_ms - DEV.last_hello_ms >= HARK_HELLO_INTERVAL_MS)) {
+    DEV.hello_due = false;
+    send_hello(now_ms);
   }
 }

@@ -1,9 +1,10 @@
 /*
  * hark_device.h — the hark board: protocol state machine over the core's components.
  *
- *   setup() ─► AWAIT_ACK ──HELLO_ACK──► READY ──(no frame for 3 heartbeats)──► AWAIT_ACK
- *                 │  HELLO every 1 s,                 │  HELLO_ACK with another host_session:
- *                 │  PING → PONG + HELLO              │  host-facing state reset (SPEC §2)
+ *   setup() ─► AWAIT_ACK ──HELLO_ACK──► READY ──(no frame for 3 × heartbeat_ms)──► AWAIT_ACK
+ *                 │  HELLO every 1 s,                 │  HELLO_ACK, same host_session: a duplicate, ignored
+ *                 │  any PING → PONG + HELLO          │  HELLO_ACK, another (or 0): host-facing state reset
+ *                                                     │  PING token 0 → PONG + HELLO (SPEC 1.1 §2.3–2.5)
  *
  * In READY it streams audio (capture: IDLE → STREAMING → DRAINING → IDLE), reports buttons,
  * and runs LED, TONE, VOLUME, SPEAKER_* and GPIO_* messages. Every state change is logged

@@ -43,6 +43,7 @@ bool hark_speaker_start(hark_speaker_t *s, uint8_t stream, uint8_t codec, uint32
 hark_speaker_result_t hark_speaker_data(hark_speaker_t *s, uint8_t stream, const uint8_t *data,
                                         uint16_t len) {
   if (s->phase != HARK_SPK_PLAYING || stream != s->stream) return HARK_SPEAKER_IGNORED;
+  if (s->codec == 0 && (len & 1u) != 0) return HARK_SPEAKER_PARTIAL; /* half a sample would shift every later one */
   if (len > s->outstanding || len > (uint16_t)(s->size - s->used)) return HARK_SPEAKER_OVERRUN;
   for (uint16_t i = 0; i < len; i++) s->buf[(uint16_t)((s->head + i) % s->size)] = data[i];
   s->head = (uint16_t)((s->head + len) % s->size);

@@ -30,7 +30,8 @@ extern "C" {
 typedef enum {
   HARK_SPEAKER_OK = 0,
   HARK_SPEAKER_IGNORED,  /**< no such stream playing (late data after STOP): dropped silently */
-  HARK_SPEAKER_OVERRUN   /**< more than credited: dropped, the owner sends ERROR SPEAKER_OVERRUN */
+  HARK_SPEAKER_OVERRUN,  /**< more than credited: dropped, the owner sends ERROR SPEAKER_OVERRUN */
+  HARK_SPEAKER_PARTIAL   /**< PCM16 data of an odd byte count (not whole samples, SPEC §4.6.6): dropped */
 } hark_speaker_result_t;
 
 /** A report is exactly the SPEAKER_CREDIT message body (protocol/c/hark_msg.h): no copy to keep in step. */

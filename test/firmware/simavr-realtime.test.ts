@@ -1,0 +1,263 @@
+/**
+ * The real Uno image in the simulated Uno (boards/simavr), in real time on a pseudo-terminal against
+ * the real host: the host's link opens the port (which resets the AVR, like an Uno's DTR line), the
+ * whole pipeline with pocketsphinx hears the Uno's 8 kHz IMA-ADPCM from its ADC, and `hark run` with
+ * the example pack drives a spare pin through johnny-five. Waits are on events: a pin state, a frame,
+ * a pipeline event, the end of the microphone's WAV — never on a sleep.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { encodeWav } from '../../base/audio/wav.js';
+import { getProfile } from '../../boards/profiles/profile-loader.js';
+import { SimavrBoard, type SimPinEvent } from '../../boards/simavr/simavr-board.js';
+import demo from '../../examples/typescript-starter/src/index.js';
+import { Harness, spoken } from '../../host/cli/demo-harness.js';
+import { LinkManager } from '../../host/link/index.js';
+import type { PipelineEvent } from '../../host/pipeline.js';
+import { pingBarrier } from '../helpers/link.js';
+
+const PROFILE = getProfile('arduino-uno-electret');
+const LED_PIN = PROFILE.leds.pins.led!;
+const PIEZO_PIN = PROFILE.speaker.pins!.tone!;
+const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
+const EXAMPLE_PACK = fileURLToPath(
+  new URL('../../examples/typescript-starter/src/index.js', import.meta.url),
+);
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hark-simavr-rt-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Holds the button while the microphone plays `text` (espeak-ng, with silence around it), then lets go. */
+async function pushToTalk(board: SimavrBoard, text: string): Promise<void> {
+  const wav = join(dir, `${text.replace(/\W+/g, '-')}.wav`);
+  writeFileSync(wav, encodeWav(await spoken(text)));
+  board.loadWav(wav);
+  const ended = board.waitFor<{ state: string }>('wav', (l) => l.state === 'ended', 60_000);
+  board.press();
+  board.play();
+  await ended; // the speech and its trailing silence have played: longer than the 800 ms of a LONG
+  board.release();
+}
+
+test('handshake with the real host link: opening the port resets the Uno, HELLO, HELLO_ACK, PING', async () => {
+  const board = await SimavrBoard.start({ mode: 'realtime' });
+  const link = await LinkManager.start();
+  link.on('error', () => {});
+  try {
+    const reset = board.waitFor<{ cause: string }>('reset', (l) => l.cause === 'dtr', 30_000);
+    const info = await link.open({ path: board.hostPath!, profile: PROFILE.id });
+    await reset;
+    assert.equal(info.hello.boardModel, PROFILE.id);
+    assert.equal(info.hello.maxRxPayload, PROFILE.maxRxPayload);
+    assert.equal(info.hello.rxWindowBytes, 64, 'the Uno announces its 64-byte receive ring');
+    await pingBarrier(link, info.boardId);
+    const pongs = board.sent('PONG');
+    assert.ok(pongs.length >= 1, 'the Uno answered the host PING');
+    assert.ok(board.sent('LOG').some((l) => l.text === 'link: AWAIT_ACK -> READY'));
+  } finally {
+    await link.close();
+    await board.close();
+  }
+});
+
+describe('simulated Uno through the whole host: push-to-talk, pins, reset', () => {
+  let h: Harness;
+  let board: SimavrBoard;
+  let boardId: string;
+  before(async () => {
+    board = await SimavrBoard.start({ mode: 'realtime' });
+    h = await Harness.start({ commands: demo, asrThreads: 1 });
+    ({ boardId } = await h.pipeline.open({ path: board.hostPath!, profile: PROFILE.id }));
+  });
+  after(async () => {
+    await h?.close();
+    await board?.close();
+  });
+
+  const commandsSince = (from: number) =>
+    h.events
+      .slice(from)
+      .filter((e): e is Extract<PipelineEvent, { event: 'command' }> => e.event === 'command');
+
+  test('push-to-talk held past 800 ms, two commands twice each: every utterance is dispatched', async () => {
+    const said = ['set the light to green', 'what time is it', 'set the light to green', 'what time is it'];
+    const dispatched: string[] = [];
+    for (const text of said) {
+      const e0 = h.events.length;
+      const f0 = board.frames.length;
+      await pushToTalk(board, text);
+      await h.idleAfter(boardId, e0, 60_000);
+      assert.ok(
+        board.sent('BUTTON', f0).some((b) => b.event === 4),
+        `"${text}": the hold sent LONG`,
+      );
+      dispatched.push(...commandsSince(e0).map((c) => c.command));
+    }
+    assert.deepEqual(dispatched, ['light colour', 'what time is it', 'light colour', 'what time is it']);
+  });
+
+  test('the LED and piezo pins follow the frames the host sends', async () => {
+    const f0 = board.frames.length;
+    const p0 = board.pinLog.length;
+    const e0 = h.events.length;
+    await pushToTalk(board, 'what time is it');
+    await h.idleAfter(boardId, e0, 60_000);
+    // let everything sent play out: the last TONE's steps, then two blink periods of pin log
+    const sent = () => board.frames.slice(f0).filter((f) => f.dir === 'rx');
+    const tones = sent().filter((f) => f.message?.type === 'TONE');
+    const last = tones.at(-1);
+    const toneEnd =
+      last?.message?.type === 'TONE'
+        ? last.t + last.message.steps.reduce((ms, st) => ms + st.durationMs, 0) * 1000
+        : 0;
+    const seenUntil = Math.max(toneEnd, board.now) + 700_000;
+    await board.reachedTime(seenUntil);
+    const rx = sent().filter((f) => f.t < seenUntil);
+    const pins = board.pinLog.slice(p0);
+    const stateAt = (pin: number, t: number) =>
+      board.pinLog.filter((p) => p.pin === pin && p.t <= t).at(-1)?.state;
+    // every LED frame: solid lights the pin, off darkens it, a blink toggles it at its period
+    const leds = rx.filter((f) => f.message?.type === 'LED');
+    assert.ok(leds.length >= 2, 'listening and thinking LED states at least');
+    for (const [i, f] of leds.entries()) {
+      if (f.message?.type !== 'LED') continue;
+      const next = leds[i + 1]?.t ?? seenUntil;
+      const { effect, periodMs } = f.message;
+      const settled = Math.min(next, f.t + 40_000); // one pin-log window later
+      if (effect === 1 && next - f.t >= 40_000)
+        assert.equal(stateAt(LED_PIN, settled), 'high', `solid LED at ${f.t} µs`);
+      if (effect === 0 && next - f.t >= 40_000)
+        assert.equal(stateAt(LED_PIN, settled), 'low', `LED off at ${f.t} µs`);
+      if (effect === 2 && next - f.t > 2 * periodMs * 1000) {
+        const toggles = pins.filter(
+          (p) => p.pin === LED_PIN && p.t >= f.t && p.t < next && p.state !== 'osc',
+        );
+        assert.ok(
+          toggles.length >= 2,
+          `a ${periodMs} ms blink at ${f.t} µs toggles the pin: ${JSON.stringify(toggles)}`,
+        );
+      }
+    }
+    // every TONE frame: the piezo plays each of its steps' frequencies
+    assert.ok(tones.length >= 2, 'the listening and stopped earcons at least');
+    for (const f of tones) {
+      if (f.message?.type !== 'TONE') continue;
+      const heard = pins.filter((p) => p.pin === PIEZO_PIN && p.state === 'osc' && p.t >= f.t);
+      for (const step of f.message.steps.filter((st) => st.freqHz > 0)) {
+        assert.ok(
+          heard.some((p) => Math.abs(p.freqHz! - step.freqHz) / step.freqHz < 0.03),
+          `piezo at ${step.freqHz} Hz after the TONE at ${f.t} µs: ${heard.map((p) => p.freqHz).join(', ')}`,
+        );
+      }
+    }
+    assert.equal(stateAt(PIEZO_PIN, seenUntil), 'low', 'the piezo is silent once the earcons are over');
+  });
+
+  test('pins the host set are restored after the board resets (nothing lost in the replay)', async () => {
+    const io = h.pipeline.io(boardId);
+    if (!io.isReady) await new Promise((r) => io.once('ready', r));
+    const high = [4, 7, 11, 15]; // not 3: the example pack's light (its first spare output) lives there
+    const low = [9, 10, 12];
+    for (const p of high) io.digitalWrite(p, 1);
+    for (const p of low) io.digitalWrite(p, 0);
+    io.pwmWrite(5, 128);
+    io.pwmWrite(6, 64);
+    const expected = (p: number) => (high.includes(p) ? 'high' : low.includes(p) ? 'low' : 'osc');
+    const pins = [...high, ...low, 5, 6];
+    const allSet = () => pins.every((p) => board.pinState(p)?.state === expected(p));
+    const settled = async (what: string) => {
+      if (allSet()) return;
+      await board
+        .waitFor('pin', () => allSet(), 30_000)
+        .catch(async (e: Error) => {
+          const m = await board.measure();
+          const states = pins.map((p) => `${p}:${board.pinState(p)?.state}`).join(' ');
+          throw new Error(
+            `${what}: ${states} (lost frames ${m.rxLostFrames}, lag lost ${m.lagLostUs} µs): ${e.message}`,
+          );
+        });
+    };
+    await settled('pins set by the host');
+    const before = await board.measure();
+    board.reset();
+    await board.waitFor('pin', (p) => p.state === 'float', 10_000); // the reset released every pin
+    await settled('pins after the reset');
+    const afterReset = await board.measure();
+    assert.equal(afterReset.rxLostFrames, 0, 'the replay lost no frame');
+    assert.ok(afterReset.t > before.t);
+  });
+});
+
+test('hark run with the example pack on the simulated Uno: the light on a spare pin, the host survives', async () => {
+  const board = await SimavrBoard.start({ mode: 'realtime' });
+  const child = spawn(
+    process.execPath,
+    [MAIN, 'run', '--json', '--port', board.hostPath!, '--profile', PROFILE.id, '--commands', EXAMPLE_PACK],
+    { env: { ...process.env, HARK_CONFIG_DIR: join(dir, 'no-config') }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  const events: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout.on('data', (b: Buffer) => {
+    buffered += b.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const l of lines)
+      if (l.trim().startsWith('{')) events.push(JSON.parse(l) as Record<string, unknown>);
+  });
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  const seen = (what: string, pred: (e: Record<string, unknown>) => boolean, from = 0) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what}; stderr:\n${err.slice(-3000)}`)), 90_000);
+      const check = () => {
+        const hit = events.slice(from).find(pred);
+        if (hit) {
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          child.off('close', onClose);
+          resolve(hit);
+        }
+      };
+      const onClose = (code: number | null) => {
+        clearTimeout(timer);
+        reject(
+          new Error(`hark run exited (${code}) while waiting for ${what}; stderr:\n${err.slice(-3000)}`),
+        );
+      };
+      child.stdout.on('data', check);
+      child.once('close', onClose);
+      check();
+    });
+  try {
+    await seen('the board', (e) => e.event === 'board');
+    const e0 = events.length;
+    await pushToTalk(board, 'turn the light on');
+    const cmd = await seen('the lights command', (e) => e.event === 'command', e0);
+    assert.equal(cmd.command, 'lights');
+    const lightPin = PROFILE.gpio.find((g) => g.caps.includes('output'))!.pin;
+    await board.waitFor<SimPinEvent>('pin', (p) => p.pin === lightPin && p.state === 'high', 60_000);
+    assert.notEqual(lightPin, PROFILE.buttons[0]!.pin, "the example's light is never the Uno's button");
+    // the host is still serving: a second command is dispatched too
+    const e1 = events.length;
+    await pushToTalk(board, 'what time is it');
+    const second = await seen('a second command', (e) => e.event === 'command', e1);
+    assert.equal(second.command, 'what time is it');
+    assert.equal(child.exitCode, null, 'hark run is still running');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, `exit code; stderr:\n${err.slice(-2000)}`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await board.close();
+  }
+});
