@@ -146,12 +146,22 @@ describe('simulated Uno through the whole host: push-to-talk, pins, reset', () =
         );
       }
     }
-    // every TONE frame: the piezo plays each of its steps' frequencies
+    // every TONE frame: the piezo plays each of its steps that starts before the next TONE replaces
+    // it (SPEC §4.5: a new TONE replaces the one playing)
     assert.ok(tones.length >= 2, 'the listening and stopped earcons at least');
-    for (const f of tones) {
+    for (const [i, f] of tones.entries()) {
       if (f.message?.type !== 'TONE') continue;
-      const heard = pins.filter((p) => p.pin === PIEZO_PIN && p.state === 'osc' && p.t >= f.t);
-      for (const step of f.message.steps.filter((st) => st.freqHz > 0)) {
+      const replaced = tones[i + 1]?.t ?? Infinity;
+      const heard = pins.filter(
+        (p) => p.pin === PIEZO_PIN && p.state === 'osc' && p.t >= f.t && p.t < replaced + 33_000,
+      );
+      let start = f.t;
+      const due = f.message.steps.filter((st) => {
+        const begins = start;
+        start += st.durationMs * 1000;
+        return st.freqHz > 0 && st.durationMs >= 40 && begins + 35_000 < replaced; // long enough for a pin-log window
+      });
+      for (const step of due) {
         assert.ok(
           heard.some((p) => Math.abs(p.freqHz! - step.freqHz) / step.freqHz < 0.03),
           `piezo at ${step.freqHz} Hz after the TONE at ${f.t} µs: ${heard.map((p) => p.freqHz).join(', ')}`,
@@ -159,6 +169,26 @@ describe('simulated Uno through the whole host: push-to-talk, pins, reset', () =
       }
     }
     assert.equal(stateAt(PIEZO_PIN, seenUntil), 'low', 'the piezo is silent once the earcons are over');
+  });
+
+  test("the command's success tone never cuts off the stopped earcon", {
+    todo: 'host sequencing, not the firmware (a new TONE replaces one playing, SPEC §4.5): core (host/responses) to wait for the earcon',
+  }, async () => {
+    const f0 = board.frames.length;
+    const e0 = h.events.length;
+    await pushToTalk(board, 'what time is it');
+    await h.idleAfter(boardId, e0, 60_000);
+    await board.reachedTime(board.now + 500_000);
+    const tones = board.frames.slice(f0).filter((f) => f.dir === 'rx' && f.message?.type === 'TONE');
+    for (const [i, f] of tones.entries()) {
+      const next = tones[i + 1];
+      if (!next || f.message?.type !== 'TONE') continue;
+      const length = f.message.steps.reduce((ms, st) => ms + st.durationMs, 0) * 1000;
+      assert.ok(
+        next.t >= f.t + length,
+        `a TONE ${((next.t - f.t) / 1000).toFixed(1)} ms into a ${length / 1000} ms one`,
+      );
+    }
   });
 
   test('pins the host set are restored after the board resets (nothing lost in the replay)', async () => {
