@@ -22,9 +22,13 @@ const uid = (): number | undefined => (typeof process.getuid === 'function' ? pr
 export function checkPrivateDir(dir: string): void {
   const st = lstatSync(dir, { throwIfNoEntry: false });
   function refuse(why: string, fix: string): never {
-    throw new HarkError('HARK_ERR_FIRMWARE_CACHE_UNSAFE', `refusing to use the cache folder ${dir}: ${why}; ${fix}`, {
-      details: { dir },
-    });
+    throw new HarkError(
+      'HARK_ERR_FIRMWARE_CACHE_UNSAFE',
+      `refusing to use the cache folder ${dir}: ${why}; ${fix}`,
+      {
+        details: { dir },
+      },
+    );
   }
   if (!st) refuse('it does not exist', 'it is created on first use');
   if (st.isSymbolicLink()) refuse('it is a symbolic link', 'remove the link');
