@@ -1,29 +1,28 @@
 /**
  * `hark doctor` — checks what a board and hark need on this computer: speech engines and models,
- * espeak-ng, socat, serial permissions (dialout group), udev and the hark udev rule, the config.
+ * espeak-ng, socat, serial permissions (dialout group), udev and the hark udev rule, the hark service,
+ * the config.
  * Each check catches its own failure, so doctor never crashes; it exits 1 only when a required
  * piece is missing.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ExitCode } from '../../base/errors.js';
 import { ConfigStore } from '../config/index.js';
+import { bundledVoskLibrary } from '../transcription/engines/vosk.js';
 import { configDirOf, parseCommandArgs } from './args.js';
+import {
+  type CheckResult,
+  type CheckStatus,
+  checkService,
+  checkUdevRule,
+  type DeployCheckOptions,
+} from './doctor-deploy.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-/** One line of the doctor's report. */
-export interface CheckResult {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  /** What to do about a warn/fail. */
-  fix?: string;
-}
+export type { CheckResult, CheckStatus } from './doctor-deploy.js';
 
 const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 const LIB_DIRS = [
@@ -45,33 +44,30 @@ function runTool(cmd: string, args: string[]): Promise<{ ok: boolean; out: strin
 const findLib = (names: string[]): string | undefined =>
   LIB_DIRS.flatMap((d) => names.map((n) => join(d, n))).find((p) => existsSync(p));
 
-async function checkPocketsphinx(): Promise<CheckResult> {
+async function checkPocketsphinx(modelDir: string): Promise<CheckResult> {
   const lib = findLib(['libpocketsphinx.so.3', 'libpocketsphinx.so.5']);
-  const model = existsSync(join(POCKETSPHINX_MODEL, 'en-us', 'mdef'));
-  if (lib && model)
-    return { name: 'pocketsphinx', status: 'ok', detail: `${lib}, model ${POCKETSPHINX_MODEL}` };
+  const model = existsSync(join(modelDir, 'en-us', 'mdef'));
+  if (lib && model) return { name: 'pocketsphinx', status: 'ok', detail: `${lib}, model ${modelDir}` };
   return {
     name: 'pocketsphinx',
     status: 'fail',
-    detail: `${lib ? 'library found' : 'libpocketsphinx.so.3 not found'}; ${model ? 'model found' : `no model in ${POCKETSPHINX_MODEL}`}`,
+    detail: `${lib ? 'library found' : 'libpocketsphinx.so.3 not found'}; ${model ? 'model found' : `no model in ${modelDir}`}`,
     fix: 'sudo apt-get install libpocketsphinx3 pocketsphinx-en-us',
   };
 }
 
-function checkVosk(voskModel: string): CheckResult {
-  let lib: string | undefined;
-  try {
-    const pkg = createRequire(import.meta.url).resolve('vosk/package.json');
-    const candidate = join(pkg, '..', 'lib', 'linux-x86_64', 'libvosk.so');
-    if (existsSync(candidate)) lib = candidate;
-  } catch {
-    lib = undefined;
-  }
+function checkVosk(voskModel: string, configuredLibrary: string): CheckResult {
+  const lib = configuredLibrary || bundledVoskLibrary();
+  const libText = configuredLibrary
+    ? `library ${configuredLibrary}${existsSync(configuredLibrary) ? '' : ' (missing)'}`
+    : lib
+      ? `library ${lib} (vosk package)`
+      : 'no libvosk (npm install vosk --ignore-scripts, or set transcription.vosk.library)';
   if (!voskModel) {
     return {
       name: 'vosk',
       status: 'warn',
-      detail: `${lib ? `library ${lib}` : 'no libvosk.so for this platform'}; no model configured (optional engine)`,
+      detail: `${libText}; no model configured (optional engine)`,
       fix: 'download a small model from alphacephei.com/vosk/models, then hark config set transcription.vosk.model /path/to/model',
     };
   }
@@ -79,8 +75,8 @@ function checkVosk(voskModel: string): CheckResult {
   const graph = existsSync(join(voskModel, 'graph', 'Gr.fst')) || existsSync(join(voskModel, 'Gr.fst'));
   return {
     name: 'vosk',
-    status: lib && modelOk ? (graph ? 'ok' : 'warn') : 'fail',
-    detail: `${lib ?? 'no libvosk.so'}; model ${voskModel} ${modelOk ? 'found' : 'missing'}${modelOk && !graph ? ' (no Gr.fst: runtime grammars unavailable)' : ''}`,
+    status: lib && existsSync(lib) && modelOk ? (graph ? 'ok' : 'warn') : 'fail',
+    detail: `${libText}; model ${voskModel} ${modelOk ? 'found' : 'missing'}${modelOk && !graph ? ' (no Gr.fst: runtime grammars unavailable)' : ''}`,
     ...(lib && modelOk && graph ? {} : { fix: 'use a "small" Vosk model (ships Gr.fst + HCLr.fst)' }),
   };
 }
@@ -125,31 +121,8 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
-function checkUdev(): CheckResult {
-  const running = existsSync('/run/udev/control') || existsSync('/run/udev/data');
-  const rule = ['/etc/udev/rules.d/99-hark.rules', '/lib/udev/rules.d/99-hark.rules'].find((p) =>
-    existsSync(p),
-  );
-  if (!running) {
-    return {
-      name: 'udev',
-      status: 'warn',
-      detail: 'udev is not running (container?): port auto-detection cannot list USB ids',
-      fix: 'pass --port PATH to hark run',
-    };
-  }
-  return rule
-    ? { name: 'udev', status: 'ok', detail: `running; rule ${rule}` }
-    : {
-        name: 'udev',
-        status: 'warn',
-        detail: 'running; hark rule not installed',
-        fix: 'sudo cp deploy/99-hark.rules /etc/udev/rules.d/ && sudo udevadm control --reload',
-      };
-}
-
 /** Runs every check; never throws. */
-export async function runChecks(configDir?: string): Promise<CheckResult[]> {
+export async function runChecks(configDir?: string, deploy: DeployCheckOptions = {}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const guard = async (name: string, f: () => Promise<CheckResult> | CheckResult) => {
     try {
@@ -158,15 +131,30 @@ export async function runChecks(configDir?: string): Promise<CheckResult[]> {
       results.push({ name, status: 'fail', detail: `check failed: ${(e as Error).message}` });
     }
   };
-  let voskModel = '';
+  let vosk = { model: '', library: '' };
+  let psModel = POCKETSPHINX_MODEL;
   await guard('config', () => {
     const store = new ConfigStore(configDir ? { cwd: configDir } : {});
-    const cfg = store.resolve();
-    voskModel = cfg.transcription.vosk.model;
+    let report: ReturnType<ConfigStore['report']>;
+    try {
+      report = store.report();
+    } catch (e) {
+      return {
+        name: 'config',
+        status: 'fail',
+        detail: (e as Error).message,
+        fix: `hark config get (or edit ${store.path}); hark stops with exit 3 until this is fixed`,
+      };
+    }
+    const cfg = report.config;
+    vosk = cfg.transcription.vosk;
+    psModel = cfg.transcription.pocketsphinx.model;
+    const where = existsSync(store.path) ? store.path : 'defaults (no file)';
     return {
       name: 'config',
-      status: 'ok',
-      detail: `${existsSync(store.path) ? store.path : 'defaults (no file)'}; engine ${cfg.transcription.engine}`,
+      status: report.warnings.length ? 'warn' : 'ok',
+      detail: [`${where}; engine ${cfg.transcription.engine}`, ...report.warnings].join('; '),
+      ...(report.warnings.length ? { fix: 'unset or rename the variables named above' } : {}),
     };
   });
   await guard('node', () => {
@@ -179,8 +167,8 @@ export async function runChecks(configDir?: string): Promise<CheckResult[]> {
       ...(ok ? {} : { fix: 'install Node 20.19 or newer' }),
     };
   });
-  await guard('pocketsphinx', checkPocketsphinx);
-  await guard('vosk', () => checkVosk(voskModel));
+  await guard('pocketsphinx', () => checkPocketsphinx(psModel));
+  await guard('vosk', () => checkVosk(vosk.model, vosk.library));
   await guard('espeak-ng', () =>
     checkTool('espeak-ng', ['--version'], true, 'sudo apt-get install espeak-ng'),
   );
@@ -188,7 +176,8 @@ export async function runChecks(configDir?: string): Promise<CheckResult[]> {
     checkTool('socat', ['-V'], false, 'sudo apt-get install socat (needed by hark demo/emulate)'),
   );
   await guard('serial', checkSerial);
-  await guard('udev', checkUdev);
+  await guard('udev', () => checkUdevRule(deploy));
+  await guard('service', () => checkService(deploy));
   return results;
 }
 

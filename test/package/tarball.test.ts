@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import {
-  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -20,10 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { run, runSync } from './child.js';
+import { noCompilersEnv, packInto, ROOT } from './pack.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 let tmp: string;
@@ -31,33 +29,10 @@ let project: string;
 let env: NodeJS.ProcessEnv;
 let install: { ms: number; packages: number };
 
-/** A PATH entry whose compilers fail, naming the package that tried to build. */
-function noCompilers(dir: string): string {
-  mkdirSync(dir);
-  for (const tool of ['cc', 'gcc', 'g++', 'c++', 'make', 'node-gyp']) {
-    const p = join(dir, tool);
-    writeFileSync(p, `#!/bin/sh\necho "NATIVE BUILD ATTEMPTED: ${tool} $* (in $PWD)" >&2\nexit 97\n`);
-    chmodSync(p, 0o755);
-  }
-  return dir;
-}
-
 before(() => {
-  assert.ok(existsSync(join(ROOT, 'dist/host/cli/main.js')), 'dist/ is built (npm test builds first)');
   tmp = mkdtempSync(join(tmpdir(), 'hark-tarball-'));
-  const fakeBin = noCompilers(join(tmp, 'no-compilers'));
-  env = {
-    ...process.env,
-    PATH: `${fakeBin}:${process.env.PATH}`,
-    npm_config_node_gyp: join(fakeBin, 'node-gyp'),
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    npm_config_loglevel: 'warn',
-    HARK_CONFIG_DIR: join(tmp, 'config'),
-  };
-  const packed = runSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, expect: 0 });
-  const tarball = join(tmp, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+  env = { ...noCompilersEnv(join(tmp, 'no-compilers')), HARK_CONFIG_DIR: join(tmp, 'config') };
+  const tarball = packInto(tmp);
   project = join(tmp, 'my-hark-commands');
   const starter = join(ROOT, 'examples/typescript-starter');
   mkdirSync(project);
