@@ -292,6 +292,15 @@ export const ERRORS = {
     description: 'The command line was not understood (unknown command or flag, missing value).',
     exitCode: ExitCode.USAGE,
   },
+  HARK_ERR_CLI_FILE: {
+    description: 'A file named on the command line (--wav, --script) is missing, a folder, or unreadable.',
+    exitCode: ExitCode.USAGE,
+  },
+  HARK_ERR_CLI_SCRIPT: {
+    description:
+      'An emulate script is malformed (the message names the file and line, exit 2), or a step failed when run (exit 1: a wait timed out, an utterance was cut off).',
+    exitCode: ExitCode.USAGE,
+  },
   HARK_ERR_CLI_NO_BOARD: {
     description: 'No board was found or none could be opened (plug one in or pass --port PATH).',
     exitCode: ExitCode.NO_BOARD,

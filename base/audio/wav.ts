@@ -26,6 +26,8 @@ export function parseWav(buf: Uint8Array, source = 'WAV data'): PcmAudio {
     // espeak-ng --stdout writes 0xFFFFFFFF as the data size (it cannot seek back): read to the end.
     if (body + size > buf.length) size = buf.length - body;
     if (id === 'fmt ') {
+      if (size < 16)
+        throw new HarkError('HARK_ERR_AUDIO_WAV', `${source} is truncated (its fmt chunk is cut off)`);
       fmt = {
         format: view.getUint16(body, true),
         channels: view.getUint16(body + 2, true),

@@ -1,11 +1,20 @@
 /**
  * What `hark run` logs about each board, through a child logger per board: its HELLO (what the host
  * believes about the hardware, like ESPHome's dump_config), the board's own LOG frames at their level,
- * link state changes, and — at debug level, every `countersEveryMs` and when the link drops — the link
- * counters (frames, bytes, losses, reconnects, round trip).
+ * its BUTTON and AUDIO_START/AUDIO_END frames, and the link counters (frames, bytes, losses, reconnects,
+ * round trip) every 30 s with --verbose, when the link drops and at shutdown.
  */
 import type { Logger } from '../../base/log/logger.js';
-import { type Hello, type Log, LogLevel } from '../../protocol/ts/messages.js';
+import {
+  AudioCodecNames,
+  AudioEndReasonNames,
+  AudioTriggerNames,
+  ButtonEventNames,
+  type Hello,
+  type Log,
+  LogLevel,
+  type Message,
+} from '../../protocol/ts/messages.js';
 import type { LinkStats } from '../link/index.js';
 
 /** One line that says what a board announced. */
@@ -45,4 +54,18 @@ const LOG_METHOD = {
 export function logBoardFrame(log: Logger, m: Log): void {
   const method = LOG_METHOD[m.level as keyof typeof LOG_METHOD] ?? 'info';
   log[method]({ source: 'board' }, m.text);
+}
+
+/** BUTTON, AUDIO_START and AUDIO_END frames as debug lines (audio chunks never reach main). */
+export function describeBoardFrame(m: Message): string | undefined {
+  switch (m.type) {
+    case 'BUTTON':
+      return `BUTTON ${m.button} ${ButtonEventNames.name(m.event) ?? m.event}`;
+    case 'AUDIO_START':
+      return `AUDIO_START stream ${m.stream} ${AudioTriggerNames.name(m.trigger) ?? m.trigger}, ${AudioCodecNames.name(m.codec) ?? m.codec} ${m.sampleRate} Hz`;
+    case 'AUDIO_END':
+      return `AUDIO_END stream ${m.stream} ${AudioEndReasonNames.name(m.reason) ?? m.reason} after ${m.chunks} chunks`;
+    default:
+      return undefined;
+  }
 }

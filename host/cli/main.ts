@@ -22,6 +22,14 @@ export const SUBCOMMANDS: Record<string, { summary: string; module: string }> = 
     module: './run.js',
   },
   emulate: { summary: 'run an emulated board on a pseudo-terminal', module: './emulate.js' },
+  say: {
+    summary: 'run a command by its text on a board (emulated unless --port): no audio',
+    module: './say.js',
+  },
+  commands: {
+    summary: 'list the commands a pack defines: names, patterns, options',
+    module: './commands-cmd.js',
+  },
   ports: { summary: 'list serial ports and which look like hark boards', module: './ports.js' },
   doctor: {
     summary: 'check engines, models, espeak-ng, socat, serial permissions and udev',

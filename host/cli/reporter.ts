@@ -34,7 +34,9 @@ export type CliEventKind =
   | 'check'
   | 'port'
   | 'emulate'
-  | 'log';
+  | 'log'
+  | 'command-def'
+  | 'grammar';
 
 export interface CliEvent {
   event: CliEventKind;

@@ -13,7 +13,7 @@ import { type BoardInfo, listPorts } from '../link/index.js';
 import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 
 import { configDirOf, LOG_OPTIONS, loggerFor, parseCommandArgs } from './args.js';
-import { describeHello, describeStats, logBoardFrame } from './board-log.js';
+import { describeBoardFrame, describeHello, describeStats, logBoardFrame } from './board-log.js';
 import { EXAMPLE_PACK } from './example-pack.js';
 import type { MainIo } from './main.js';
 import { CliReporter } from './reporter.js';
@@ -155,6 +155,10 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     });
     pipeline.link.on('message', (e: { boardId: string; message: Message }) => {
       if (e.message.type === 'LOG') logBoardFrame(boardLog(e.boardId), e.message);
+      else {
+        const line = describeBoardFrame(e.message);
+        if (line) boardLog(e.boardId).debug(line);
+      }
     });
     pipeline.on('link', (e: { boardId: string; path: string; state: string; reason?: string }) => {
       out.event(

@@ -55,7 +55,13 @@ test('hark run --verbose logs HELLO, board LOG frames, sessions and link counter
     assert.deepEqual([frame.level, frame.boardId, frame.source], ['warn', 'verbose-board', 'board']);
     board.press();
     await log((o) => /idle -> listening/.test(String(o.msg)), 'a session transition');
+    await log((o) => o.msg === 'BUTTON 0 down', 'the BUTTON frame');
+    await log((o) => /^AUDIO_START stream \d+ button, pcm16 16000 Hz$/.test(String(o.msg)), 'AUDIO_START');
     board.release();
+    await log(
+      (o) => /^AUDIO_END stream \d+ button-released after \d+ chunks$/.test(String(o.msg)),
+      'AUDIO_END',
+    );
     await log((o) => /-> idle/.test(String(o.msg)), 'the session back to idle');
     await log(
       (o) => /HARK_VOLUMNE is not a hark setting.*HARK_VOLUME/.test(String(o.msg)),
