@@ -17,6 +17,7 @@ import {
   Watchdog,
 } from './commands/index.js';
 import type { HarkConfig } from './config/index.js';
+import { type DashboardOptions, DashboardServer } from './dashboard/index.js';
 import { errorEvent } from './events.js';
 import type { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
@@ -61,6 +62,8 @@ export interface PipelineOptions {
   wyoming?: WyomingOptions;
   /** Events to and commands from an MQTT broker, with Home Assistant discovery (host/mqtt); default none. */
   mqtt?: MqttOptions;
+  /** The live dashboard web page (host/dashboard), on loopback unless told otherwise; default none. */
+  dashboard?: DashboardOptions;
 }
 
 /** What start() reports while it loads: commands modules, then the speech engine's progress. */
@@ -92,7 +95,8 @@ export function wakeGrammar(commands: GrammarSpec, phrase: string): GrammarSpec 
 
 /**
  * Events: 'event' (PipelineEvent — transcripts, commands, responses, speech, session lines, errors),
- * 'link' ({ boardId, path, state, reason? }), 'board' (BoardInfo).
+ * 'link' ({ boardId, path, state, reason? }), 'board' (BoardInfo), 'level' ({ boardId, rmsDb, peakDb }:
+ * the loudness of a board's current stream every 100 ms, measured in the worker that decodes it).
  */
 export class HarkPipeline extends EventEmitter {
   readonly config: HarkConfig;
@@ -107,6 +111,7 @@ export class HarkPipeline extends EventEmitter {
   /** Wyoming satellites and remote engines, when configured: it routes each utterance's stream. */
   #wyoming: WyomingServices | undefined;
   #mqtt: MqttBridge | undefined;
+  #dashboard: DashboardServer | undefined;
   #closed = false;
 
   private constructor(parts: {
@@ -235,13 +240,16 @@ export class HarkPipeline extends EventEmitter {
         throw e;
       }
     }
-    if (opts.mqtt) {
-      try {
-        p.#mqtt = await MqttBridge.start(p, opts.mqtt, p.#emit);
-      } catch (e) {
-        await p.close();
-        throw e;
+    try {
+      if (opts.mqtt) p.#mqtt = await MqttBridge.start(p, opts.mqtt, p.#emit);
+      if (opts.dashboard) {
+        const d = await DashboardServer.start(p, opts.dashboard);
+        p.#dashboard = d;
+        setImmediate(() => p.#emit(d.announce())); // once the caller listens
       }
+    } catch (e) {
+      await p.close();
+      throw e;
     }
     return p;
   }
@@ -256,6 +264,7 @@ export class HarkPipeline extends EventEmitter {
           link: this.link,
           asr: this.#wyoming ?? this.asr,
           ...(this.#wyoming?.synthesize ? { remoteSpeech: this.#wyoming.synthesize } : {}),
+          level: (boardId, l) => this.emit('level', { boardId, ...l }),
           dispatcher: this.dispatcher,
           config: this.config,
           emit: this.#emit,
@@ -318,6 +327,11 @@ export class HarkPipeline extends EventEmitter {
     return this.link.open(target);
   }
 
+  /** The dashboard server, when configured (`dashboard` option). */
+  get dashboard(): DashboardServer | undefined {
+    return this.#dashboard;
+  }
+
   /** The MQTT bridge, when configured (`mqtt` option). */
   get mqtt(): MqttBridge | undefined {
     return this.#mqtt;
@@ -356,6 +370,7 @@ export class HarkPipeline extends EventEmitter {
     if (this.#closed) return;
     this.#closed = true;
     for (const b of this.#boards.values()) b.close();
+    await this.#dashboard?.close().catch(() => {});
     await this.#mqtt?.close().catch(() => {});
     await this.#wyoming?.close().catch(() => {});
     const results = await Promise.allSettled([this.link.close(), this.asr.close(), this.dispatcher.close()]);

@@ -38,6 +38,7 @@ export interface HarnessOptions {
   /** Services beyond one host (Wyoming satellites, remote engines), passed to the pipeline as they are. */
   wyoming?: PipelineOptions['wyoming'];
   mqtt?: PipelineOptions['mqtt'];
+  dashboard?: PipelineOptions['dashboard'];
 }
 
 export interface HarnessBoardOptions {
@@ -95,6 +96,7 @@ export class Harness extends EventEmitter {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.wyoming ? { wyoming: opts.wyoming } : {}),
       ...(opts.mqtt ? { mqtt: opts.mqtt } : {}),
+      ...(opts.dashboard ? { dashboard: opts.dashboard } : {}),
       link: { heartbeatMs: 1000 },
     });
     return new Harness(pipeline);

@@ -5,6 +5,7 @@
  * transcripts, and sends the responses back down: LED (priority-resolved), TONE, VOLUME, speech.
  */
 
+import type { AudioLevel } from '../../base/audio/level-meter.js';
 import { HarkError } from '../../base/errors.js';
 import {
   type AudioCodecId,
@@ -46,6 +47,8 @@ export interface BoardRuntimeDeps {
   dispatcher: Dispatcher;
   config: HarkConfig;
   emit: (e: PipelineEvent) => void;
+  /** The loudness of the board's current stream every 100 ms (not an event: too frequent to log). */
+  level?: (boardId: string, level: AudioLevel) => void;
   /** Where listener exceptions of this board's IO plugin are attributed and reported. */
   isolation: CommandIsolation;
 }
@@ -256,6 +259,7 @@ export class BoardRuntime {
     if (plan.grammar !== 'wake')
       this.#d.emit({ event: 'listening', boardId: this.boardId, trigger: plan.trigger, stream });
     s.on('speech', (ev: { state: 'start' | 'end' }) => this.session.speech(ev.state, stream));
+    if (this.#d.level) s.on('level', (l: AudioLevel) => this.#d.level!(this.boardId, l));
     s.on('final', (t: Transcript) => void this.#onFinal(t, stream));
     s.on('error', (e: HarkError) => {
       if (e.code === 'HARK_ERR_TRANSCRIPTION_ABORTED') return;

@@ -9,7 +9,7 @@ import type { StreamEvent, Transcript, WireError } from './types.js';
 import type { StreamControl } from './worker-protocol.js';
 
 /**
- * A stream being transcribed. Events: 'partial' ({ text }), 'speech' ({ state, atMs, reason? }),
+ * A stream being transcribed. Events: 'partial' ({ text }), 'level' ({ rmsDb, peakDb } every 100 ms), 'speech' ({ state, atMs, reason? }),
  * 'wake' ({ phrase, atMs }), 'final' (Transcript), 'error' (HarkError; emitted only when someone
  * listens — `result` rejects with it either way).
  */
@@ -68,6 +68,9 @@ export class TranscriptionStream extends EventEmitter {
   deliver(ev: StreamEvent): void {
     if (this.settled) return;
     switch (ev.type) {
+      case 'level':
+        this.emit('level', { rmsDb: ev.rmsDb, peakDb: ev.peakDb });
+        return;
       case 'partial':
         this.emit('partial', { text: ev.text });
         return;

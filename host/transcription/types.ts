@@ -143,6 +143,8 @@ export interface WireError {
 /** Worker → main events of one stream, on the stream's event port. */
 export type StreamEvent =
   | { type: 'partial'; text: string }
+  /** The stream's loudness every 100 ms (the dashboard's meter, one answer per room). */
+  | { type: 'level'; rmsDb: number; peakDb: number }
   | { type: 'speech'; state: 'start' | 'end'; atMs: number; reason?: 'silence' | 'max' }
   | { type: 'wake'; phrase: string; atMs: number }
   | { type: 'final'; transcript: Transcript }

@@ -6,6 +6,7 @@
  * end, emits its 'final', then switches back to the keyphrase.
  */
 
+import { LevelMeter } from '../../base/audio/level-meter.js';
 import { Resampler } from '../../base/audio/resample.js';
 import { HarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
@@ -46,6 +47,7 @@ class UtteranceRunner {
   private rec: Recognizer | undefined;
   private readonly resampler: Resampler;
   private vad: EnergyVad;
+  private readonly meter: LevelMeter;
   private readonly rate: number;
   private samplesIn = 0; // at engine rate, since stream start
   private segmentStartMs = 0; // where the current recognizer utterance began
@@ -70,6 +72,7 @@ class UtteranceRunner {
     this.rate = engine.sampleRate;
     this.resampler = new Resampler(task.sampleRate, this.rate);
     this.vad = this.newVad();
+    this.meter = new LevelMeter(this.rate);
     this.mode = task.grammar.kind === 'keyphrase' ? 'wake' : 'single';
   }
 
@@ -129,6 +132,7 @@ class UtteranceRunner {
   private feed(pcm: Int16Array): void {
     if (pcm.length === 0 || this.done) return;
     const events = this.vad.push(pcm);
+    for (const l of this.meter.push(pcm)) this.post({ type: 'level', ...l });
     this.rec!.accept(pcm);
     this.samplesIn += pcm.length;
     for (const ev of events) this.onVad(ev);

@@ -2,8 +2,9 @@
  * A board's utterance as Wyoming wants it: each AUDIO chunk the link routes (PCM16, µ-law or
  * IMA-ADPCM at the board's rate) decoded, resampled to 16 kHz 16-bit mono, with lost chunks filled
  * with silence so timestamps stay true; the host VAD runs on the same samples (end of speech for
- * tap-to-talk), and each chunk's level is measured for the dashboard's meter.
+ * tap-to-talk), and the level of every 100 ms is measured (dashboard meter, one answer per room).
  */
+import { type AudioLevel, LevelMeter } from '../../base/audio/level-meter.js';
 import { Resampler } from '../../base/audio/resample.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import type { AudioCodecId } from '../../protocol/ts/messages.js';
@@ -19,14 +20,11 @@ export interface ConvertedChunk {
   /** PCM16 little-endian at 16 kHz mono. */
   pcm: Uint8Array;
   vad: VadEvent[];
-  /** RMS and peak in dBFS (-100 for silence). */
-  rmsDb: number;
-  peakDb: number;
+  /** The levels of the 100 ms blocks this chunk completed (usually none or one). */
+  levels: AudioLevel[];
   /** Audio position (ms from the stream's start) where this chunk begins. */
   timestampMs: number;
 }
-
-const db = (v: number) => (v <= 0 ? -100 : Math.max(-100, 20 * Math.log10(v / 32768)));
 
 /** Little-endian bytes of `samples` (a view when the platform is little-endian, which Linux hosts are). */
 export function pcmBytes(samples: Int16Array): Uint8Array {
@@ -38,6 +36,7 @@ export class BoardAudioConverter {
   readonly #inRate: number;
   readonly #resampler: Resampler;
   readonly #vad: EnergyVad;
+  readonly #meter = new LevelMeter(OUT_RATE);
   #samplesOut = 0;
   #lastChunkSamples = 0;
 
@@ -74,22 +73,10 @@ export class BoardAudioConverter {
   }
 
   #account(samples: Int16Array): Omit<ConvertedChunk, 'timestampMs'> {
-    let sum = 0;
-    let peak = 0;
-    for (let i = 0; i < samples.length; i++) {
-      const s = samples[i]!;
-      sum += s * s;
-      const a = s < 0 ? -s : s;
-      if (a > peak) peak = a;
-    }
     const vad = samples.length > 0 ? this.#vad.push(samples) : [];
+    const levels = this.#meter.push(samples);
     this.#samplesOut += samples.length;
-    return {
-      pcm: pcmBytes(samples),
-      vad,
-      rmsDb: samples.length ? db(Math.sqrt(sum / samples.length)) : -100,
-      peakDb: db(peak),
-    };
+    return { pcm: pcmBytes(samples), vad, levels };
   }
 }
 

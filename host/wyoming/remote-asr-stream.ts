@@ -145,7 +145,7 @@ export class RemoteAsrStream {
   /** Converts a chunk (VAD and level on every one) and sends it, or keeps it while connecting. */
   #sendChunk(m: Extract<AudioRouteMessage, { kind: 'chunk' }>): void {
     const c = this.#converter.chunk(m);
-    this.#post({ kind: 'level', boardId: this.#t.boardId, rmsDb: c.rmsDb, peakDb: c.peakDb });
+    for (const l of c.levels) this.#eventPortPost({ type: 'level', ...l });
     if (this.#state === 'connecting' || this.#state === 'streaming')
       this.#pending.push({ pcm: c.pcm, ts: c.timestampMs });
     this.#flush();

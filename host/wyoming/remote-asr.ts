@@ -181,6 +181,7 @@ export class RemoteTranscription extends EventEmitter implements StreamOpener {
     const { stream } = rec;
     stream.local = local;
     local.on('speech', (ev) => stream.deliver({ type: 'speech', ...ev }));
+    local.on('level', (l) => stream.deliver({ type: 'level', ...l }));
     local.on('final', (t) => stream.deliver({ type: 'final', transcript: t }));
     local.on('error', (e: HarkError) => stream.fail({ code: e.code, message: e.message }));
     // A final that arrives only as the task's reply (no listener saw it) still settles the stream.

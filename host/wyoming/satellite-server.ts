@@ -254,7 +254,7 @@ export class SatelliteServer {
       req.audioPort.close();
       return;
     }
-    const up = new UpStream(req, conn, this.#post, () => {
+    const up = new UpStream(req, conn, () => {
       if (this.#up === up) this.#up = undefined;
     });
     this.#up = up;
@@ -275,7 +275,6 @@ const remoteError = (err: { text: string; code?: string }, peer: string) =>
 class UpStream {
   readonly #r: SatStream;
   readonly #conn: WyomingConnection;
-  readonly #post: (m: WorkerOutput) => void;
   readonly #done: () => void;
   readonly #converter: BoardAudioConverter;
   #stopped = false;
@@ -284,10 +283,9 @@ class UpStream {
   #endAt = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(r: SatStream, conn: WyomingConnection, post: (m: WorkerOutput) => void, done: () => void) {
+  constructor(r: SatStream, conn: WyomingConnection, done: () => void) {
     this.#r = r;
     this.#conn = conn;
-    this.#post = post;
     this.#done = done;
     this.#converter = new BoardAudioConverter(r.codec, r.sampleRate, r.endOfSpeech);
   }
@@ -315,7 +313,7 @@ class UpStream {
       return;
     }
     const c = this.#converter.chunk(m);
-    this.#post({ kind: 'level', boardId: this.#r.boardId, rmsDb: c.rmsDb, peakDb: c.peakDb });
+    for (const l of c.levels) this.#event({ type: 'level', ...l });
     this.#conn.send(audioChunk(PCM16_16K, c.pcm, c.timestampMs));
     for (const ev of c.vad) {
       this.#event({

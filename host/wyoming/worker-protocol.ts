@@ -81,7 +81,6 @@ export type WorkerOutput =
   | { kind: 'sat-event'; boardId: string; event: ControlEvent }
   | { kind: 'sat-audio'; boardId: string; format: AudioFormat; pcm: Uint8Array; durationMs: number }
   | { kind: 'asr-fallback-needed'; id: number; boardId: string; error: WireError }
-  | { kind: 'level'; boardId: string; rmsDb: number; peakDb: number }
   | { kind: 'error'; boardId: string; error: WireError };
 
 /** Counters the worker keeps (diagnostics and tests). */

@@ -16,8 +16,8 @@ const revive = (e: WireError): HarkError =>
 type BoardOutput = Extract<WorkerOutput, { boardId: string }>;
 
 /**
- * Events: 'board:<boardId>' (BoardOutput for that board: sat-client, sat-event, sat-audio, level,
- * error), 'level' (every level report), 'fallback' (asr-fallback-needed), 'failed' (HarkError).
+ * Events: 'board:<boardId>' (BoardOutput for that board: sat-client, sat-event, sat-audio, error),
+ * 'fallback' (asr-fallback-needed), 'failed' (HarkError).
  */
 export class WyomingWorker extends EventEmitter {
   readonly #worker: Worker;
@@ -77,10 +77,6 @@ export class WyomingWorker extends EventEmitter {
       }
       case 'asr-fallback-needed':
         this.emit('fallback', m);
-        return;
-      case 'level':
-        this.emit('level', m);
-        this.emit(`board:${m.boardId}`, m);
         return;
       default:
         this.emit(`board:${(m as BoardOutput).boardId}`, m);
