@@ -23,6 +23,7 @@ import type { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
 import { MqttBridge, type MqttOptions } from './mqtt/index.js';
+import { RoomArbiter, type RoomHost, type RoomOptions } from './rooms/index.js';
 import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
 import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
@@ -64,6 +65,8 @@ export interface PipelineOptions {
   mqtt?: MqttOptions;
   /** The live dashboard web page (host/dashboard), on loopback unless told otherwise; default none. */
   dashboard?: DashboardOptions;
+  /** Boards grouped by room, one answer per room (host/rooms); default none. */
+  rooms?: RoomOptions;
 }
 
 /** What start() reports while it loads: commands modules, then the speech engine's progress. */
@@ -112,6 +115,7 @@ export class HarkPipeline extends EventEmitter {
   #wyoming: WyomingServices | undefined;
   #mqtt: MqttBridge | undefined;
   #dashboard: DashboardServer | undefined;
+  #rooms: RoomArbiter | undefined;
   #closed = false;
 
   private constructor(parts: {
@@ -241,6 +245,16 @@ export class HarkPipeline extends EventEmitter {
       }
     }
     try {
+      if (opts.rooms)
+        p.#rooms = new RoomArbiter(
+          opts.rooms,
+          {
+            on: ((e: string, fn: (...a: unknown[]) => void) => p.on(e, fn)) as RoomHost['on'],
+            off: (e, fn) => p.off(e, fn),
+            board: (id) => (p.board(id)?.session.state === 'disconnected' ? undefined : p.board(id)),
+          },
+          p.#emit,
+        );
       if (opts.mqtt) p.#mqtt = await MqttBridge.start(p, opts.mqtt, p.#emit);
       if (opts.dashboard) {
         const d = await DashboardServer.start(p, opts.dashboard);
@@ -265,6 +279,7 @@ export class HarkPipeline extends EventEmitter {
           asr: this.#wyoming ?? this.asr,
           ...(this.#wyoming?.synthesize ? { remoteSpeech: this.#wyoming.synthesize } : {}),
           level: (boardId, l) => this.emit('level', { boardId, ...l }),
+          ...(this.#rooms ? { claim: (c) => this.#rooms!.claim(c) } : {}),
           dispatcher: this.dispatcher,
           config: this.config,
           emit: this.#emit,
@@ -327,6 +342,11 @@ export class HarkPipeline extends EventEmitter {
     return this.link.open(target);
   }
 
+  /** The room arbiter, when rooms are configured (`rooms` option). */
+  get rooms(): RoomArbiter | undefined {
+    return this.#rooms;
+  }
+
   /** The dashboard server, when configured (`dashboard` option). */
   get dashboard(): DashboardServer | undefined {
     return this.#dashboard;
@@ -370,6 +390,7 @@ export class HarkPipeline extends EventEmitter {
     if (this.#closed) return;
     this.#closed = true;
     for (const b of this.#boards.values()) b.close();
+    this.#rooms?.close();
     await this.#dashboard?.close().catch(() => {});
     await this.#mqtt?.close().catch(() => {});
     await this.#wyoming?.close().catch(() => {});

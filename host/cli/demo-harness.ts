@@ -39,6 +39,7 @@ export interface HarnessOptions {
   wyoming?: PipelineOptions['wyoming'];
   mqtt?: PipelineOptions['mqtt'];
   dashboard?: PipelineOptions['dashboard'];
+  rooms?: PipelineOptions['rooms'];
 }
 
 export interface HarnessBoardOptions {
@@ -97,6 +98,7 @@ export class Harness extends EventEmitter {
       ...(opts.wyoming ? { wyoming: opts.wyoming } : {}),
       ...(opts.mqtt ? { mqtt: opts.mqtt } : {}),
       ...(opts.dashboard ? { dashboard: opts.dashboard } : {}),
+      ...(opts.rooms ? { rooms: opts.rooms } : {}),
       link: { heartbeatMs: 1000 },
     });
     return new Harness(pipeline);

@@ -49,6 +49,11 @@ export interface BoardRuntimeDeps {
   emit: (e: PipelineEvent) => void;
   /** The loudness of the board's current stream every 100 ms (not an event: too frequent to log). */
   level?: (boardId: string, level: AudioLevel) => void;
+  /**
+   * One answer per room (host/rooms): called with a final transcript before its command runs;
+   * false = another board of the room answers, so this one yields (back to idle, a short LED blink).
+   */
+  claim?: (c: { boardId: string; startedAt: number; signalDb: number }) => Promise<boolean>;
   /** Where listener exceptions of this board's IO plugin are attributed and reported. */
   isolation: CommandIsolation;
 }
@@ -71,6 +76,8 @@ export class BoardRuntime {
   info: BoardInfo;
   readonly #d: BoardRuntimeDeps;
   readonly #streams = new Map<number, TranscriptionStream>();
+  /** Per stream: when it started and its last 3 s of levels (one answer per room compares them). */
+  readonly #heard = new Map<number, { startedAt: number; recent: number[]; background: boolean }>();
   #io: HarkIO | undefined;
   /** What this board offers its commands: `ctx.board` and `ctx.io()`. */
   readonly services: BoardServices;
@@ -259,17 +266,28 @@ export class BoardRuntime {
     if (plan.grammar !== 'wake')
       this.#d.emit({ event: 'listening', boardId: this.boardId, trigger: plan.trigger, stream });
     s.on('speech', (ev: { state: 'start' | 'end' }) => this.session.speech(ev.state, stream));
-    if (this.#d.level) s.on('level', (l: AudioLevel) => this.#d.level!(this.boardId, l));
+    const heard = {
+      startedAt: performance.now(),
+      recent: [] as number[],
+      background: plan.grammar === 'wake',
+    };
+    this.#heard.set(stream, heard);
+    s.on('level', (l: AudioLevel) => {
+      heard.recent.push(l.rmsDb);
+      if (heard.recent.length > 30) heard.recent.shift(); // the last 3 s: this utterance, or the wake phrase
+      this.#d.level?.(this.boardId, l);
+    });
     s.on('final', (t: Transcript) => void this.#onFinal(t, stream));
     s.on('error', (e: HarkError) => {
       if (e.code === 'HARK_ERR_TRANSCRIPTION_ABORTED') return;
       this.#d.emit(errorEvent(this.boardId, e));
       this.session.streamFailed(stream, e.message);
     });
-    s.result.then(
-      () => this.#streams.delete(stream),
-      () => this.#streams.delete(stream),
-    );
+    const forget = () => {
+      this.#streams.delete(stream);
+      this.#heard.delete(stream);
+    };
+    s.result.then(forget, forget);
   }
 
   async #onFinal(t: Transcript, stream: number): Promise<void> {
@@ -282,10 +300,41 @@ export class BoardRuntime {
       audioMs: t.audioMs,
       ...(t.handledBy ? { handledBy: t.handledBy } : {}),
     });
+    const heard = this.#heard.get(stream);
     const text = this.session.transcribed(t.text, stream);
     // A remote assistant (Home Assistant) runs the command itself and sends its reply separately.
     if (text === undefined || t.handledBy) return;
+    if (this.#d.claim) {
+      const claim = {
+        boardId: this.boardId,
+        // A hands-free stream runs for ever: its utterance is the one just heard.
+        startedAt: heard && !heard.background ? heard.startedAt : performance.now() - t.latencyMs,
+        signalDb: heard?.recent.length ? Math.max(...heard.recent) : -100,
+      };
+      if (!(await this.#d.claim(claim))) {
+        this.#yield();
+        return;
+      }
+    }
     await this.dispatch(text);
+  }
+
+  /** Another board of the room answers: back to idle, with a short blink saying "heard, not me". */
+  #yield(): void {
+    this.session.replyDone(false);
+    void this.responder
+      .respond(
+        {
+          led: {
+            effect: 'blink',
+            color: this.#d.config.leds.listening.color,
+            periodMs: 150,
+            durationMs: 450,
+          },
+        },
+        () => {},
+      )
+      .catch(() => {});
   }
 
   /** Runs the command `text` names and plays its responses (also used by tests and the demo). */
