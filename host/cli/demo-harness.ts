@@ -213,6 +213,13 @@ export class Harness extends EventEmitter {
 
   /** Waits until the board's session is idle again after event index `from` (a command fully answered). */
   idleAfter(boardId: string, from: number, timeoutMs = 30_000): Promise<true> {
+    if (!this.pipeline.board(boardId))
+      throw new HarkError('HARK_ERR_DEMO_STEP', `idleAfter: the host serves no board ${boardId}`);
+    if (!(Number.isInteger(from) && from >= 0 && from <= this.events.length))
+      throw new HarkError(
+        'HARK_ERR_DEMO_STEP',
+        `idleAfter: event index ${from} is not in 0..${this.events.length}`,
+      );
     const answered = (e: PipelineEvent) =>
       e.event === 'session' &&
       e.boardId === boardId &&
