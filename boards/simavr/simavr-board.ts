@@ -97,7 +97,7 @@ type Line = { e: string; t: number } & Record<string, unknown>;
 
 /** Vector numbers of the ATmega328P that the tests look at. */
 export const VECTOR = { TIMER2_COMPA: 7, USART_RX: 18, USART_UDRE: 19 } as const;
-/** Samples the firmware's capture ring holds (firmware/boards/uno/board_pins.h). */
+/** Samples the firmware's capture ring holds (firmware/boards/uno/board_config.h). */
 export const UNO_CAPTURE_RING_SAMPLES = 256;
 
 function decodeFrame(dir: 'tx' | 'rx', line: Line): SimFrame {

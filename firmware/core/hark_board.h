@@ -1,7 +1,10 @@
 /*
  * hark_board.h — what a board layer tells the core about its hardware (the HELLO contents).
- * Each board layer defines one `static const hark_board_t` from its board_pins.h and passes it to
- * hark_device_setup. Strings are plain C strings (short: they cost RAM on AVR).
+ * Each board layer defines one `static const hark_board_t` with its board_pins.h's HARK_BOARD_INIT
+ * (generated from the board profile by boards/pin-headers/) and passes it to hark_device_setup.
+ * HARK_BOARD_INIT lists the fields positionally (C++ before C++20 has no designated initialisers),
+ * so it follows this struct's field order: change both together (pin-headers.ts renders it).
+ * Strings are plain C strings (short: they cost RAM on AVR).
  */
 #ifndef HARK_BOARD_H
 #define HARK_BOARD_H

@@ -33,6 +33,9 @@
 #ifndef HARK_HELLO_STRINGS_MAX_BYTES
 #define HARK_HELLO_STRINGS_MAX_BYTES 80 /**< board_model + firmware_version + board_uid (SPEC limits: 32+16+32) */
 #endif
+#ifndef HARK_MAX_UTTERANCE_MS
+#define HARK_MAX_UTTERANCE_MS 15000 /**< hark_board_t.max_utterance_ms: CAPTURE max_ms 0 and button utterances end here */
+#endif
 #ifndef HARK_BUTTON_MAX
 #define HARK_BUTTON_MAX 1
 #endif

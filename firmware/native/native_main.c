@@ -26,32 +26,13 @@
 #include "hark_hal.h"
 #include "native_board.h"
 
-static const hark_gpio_info_t native_pins[] = {
-    {2, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT},
-    {4, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO},
-    {5, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO},
-    {34, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_ANALOG},
-};
+#define HARK_GPIO_PIN(pin, caps) {pin, caps},
+static const hark_gpio_info_t native_pins[] = {HARK_GPIO_TABLE};
+#undef HARK_GPIO_PIN
 
-static hark_board_t board = {
-    .model = HARK_BOARD_PROFILE,
-    .firmware_version = HARK_FIRMWARE_VERSION,
-    .features = HARK_FEATURE_AUDIO_PCM16 | HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_SPEAKER |
-                HARK_FEATURE_TONE | HARK_FEATURE_LED | HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE,
-    .mic_sample_rate_hz = HARK_MIC_SAMPLE_RATE_HZ,
-    .mic_bits = 16,
-    .mic_codecs = 7,
-    .default_codec = HARK_CODEC_PCM16,
-    .buttons = 1,
-    .led_count = 1,
-    .led_kind = HARK_LED_KIND_ADDRESSABLE_RGB,
-    .speaker_kind = HARK_SPEAKER_KIND_PCM,
-    .speaker_sample_rate_hz = 16000,
-    .speaker_codecs = (1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW),
-    .max_utterance_ms = 15000,
-    .gpio = native_pins,
-    .gpio_count = 4,
-};
+/* Every field from the emulated profile (board_pins.h is generated from boards/profiles/emulated.json,
+   the profile the TypeScript emulator answers with too); --model may rename it. */
+static hark_board_t board = HARK_BOARD_INIT(native_pins);
 
 const char *hark_board_uid(void) { return nb.uid; }
 

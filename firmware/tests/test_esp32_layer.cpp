@@ -78,6 +78,8 @@ static void test_serial_buffers_sized_before_begin(void) {
   CHECK(rx >= 0 && rx < begin);
   /* room for several 20 ms PCM16 frames (~652 bytes each), not the 256 bytes HWCDC keeps otherwise */
   CHECK(tx >= 0 && esp32_fake.serial_value[tx] >= 4096);
+  /* the receive buffer is the rx_window_bytes HELLO announces, no smaller */
+  CHECK(rx >= 0 && esp32_fake.serial_value[rx] == HARK_RX_WINDOW_BYTES && HARK_RX_WINDOW_BYTES >= 1024);
 }
 
 static void test_i2s_pins_never_route_mclk_to_gpio0(void) {

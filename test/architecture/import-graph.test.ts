@@ -21,6 +21,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   'boards/emulator': ['boards/profiles'],
   'boards/native': ['boards/emulator'],
   'boards/simavr': ['boards/native'],
+  'boards/pin-headers': ['boards/profiles'],
   'boards/index': ['boards/native', 'boards/emulator'],
   'host/events': ['base'],
   'host/grammar': ['base'],

@@ -128,7 +128,7 @@ static void command(sim_board_t *b, char *line) {
       return;
     }
     bool down = cmd[0] == 'p';
-    sim_pins_drive(b, 2, down ? 0 : 1);
+    sim_pins_drive(b, SIM_PIN_BUTTON, down ? SIM_BUTTON_PRESSED_LEVEL : !SIM_BUTTON_PRESSED_LEVEL);
     sim_emit("{\"e\":\"button\",\"t\":%llu,\"id\":0,\"pressed\":%s}", t, down ? "true" : "false");
   } else if (strcmp(cmd, "pin") == 0 && a1 != NULL && a2 != NULL) {
     sim_pins_drive(b, atoi(a1), atoi(a2));
@@ -255,7 +255,7 @@ int main(int argc, char **argv) {
   sim_uart_install(&sim);
   sim_quirks_install(&sim);
   sim_pins_install(&sim, edges);
-  sim_pins_drive(&sim, 2, 1); /* the button, released */
+  sim_pins_drive(&sim, SIM_PIN_BUTTON, !SIM_BUTTON_PRESSED_LEVEL); /* the button, released */
   sim_measure_install(&sim, elf);
   if (wav != NULL && !sim_mic_load(&sim, wav)) return 2;
   if (sim.realtime && !sim_uart_open_pty(&sim)) {

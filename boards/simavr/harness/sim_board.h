@@ -3,7 +3,7 @@
  * (firmware/Makefile `uno`), with the board around it modelled by this harness:
  *
  *   host ⇄ pty (real-time) or stdin `send` (scripted) ⇄ line-rate byte pump ⇄ UART0 of the ATmega
- *   WAV file ─► ADC0 (A0, the microphone) on each conversion;   stdin ─► button on pin 2, input pins
+ *   WAV file ─► ADC0 (A0, the microphone) on each conversion;   stdin ─► the button (pin 2), input pins
  *   output pins (LED 13, piezo 8, GPIO) ─► pin log;   UART bytes ─► frame log (split at 0x00)
  *   every instruction ─► stack-pointer low-water mark;  interrupt entry/exit ─► ISR cycle counts
  *
@@ -22,7 +22,13 @@
 #include <simavr/avr_uart.h>
 #include <simavr/sim_avr.h>
 
+#include "board_pins.h" /* the Uno's pins, generated from boards/profiles/arduino-uno-electret.json */
 #include "wav_source.h"
+
+/* The board around the ATmega is wired as the profile says. */
+#define SIM_PIN_BUTTON HARK_PIN_BUTTON_0
+#define SIM_BUTTON_PRESSED_LEVEL (HARK_BUTTON_0_ACTIVE_LOW ? 0 : 1)
+#define SIM_ADC_MIC (HARK_PIN_MIC_ADC - 14) /**< ADC channel of the microphone (A0 = pin 14) */
 
 #define SIM_PINS 20            /**< Arduino pins 0..19 */
 #define SIM_RX_QUEUE_BYTES 65536u /**< host → board bytes not yet on the wire (the USB bridge's buffer) */

@@ -161,8 +161,8 @@ static void on_adc_start(struct avr_irq_t *irq, uint32_t value, void *param) {
   } e = {.v = value};
   unsigned ch = e.mux.src & 7u;
   uint32_t mv = b->adc_mv[ch];
-  if (ch == 0) {
-    mv = 2500;
+  if (ch == SIM_ADC_MIC) {
+    mv = 2500; /* the module's VCC/2 bias */
     if (b->wav_playing) {
       if (b->wav.pos < b->wav.count) {
         int32_t s = wav_source_next(&b->wav);
@@ -178,7 +178,7 @@ static void on_adc_start(struct avr_irq_t *irq, uint32_t value, void *param) {
 
 bool sim_mic_load(sim_board_t *b, const char *path) {
   if (b->wav_loaded) free(b->wav.samples);
-  b->wav_loaded = wav_source_load(&b->wav, path, 8000);
+  b->wav_loaded = wav_source_load(&b->wav, path, HARK_MIC_SAMPLE_RATE_HZ);
   b->wav_playing = false;
   return b->wav_loaded;
 }
@@ -197,7 +197,7 @@ void sim_pins_install(sim_board_t *b, const char *edges_csv) {
   board = b;
   for (int n = 0; n < SIM_PINS; n++) {
     b->drive[n] = -1;
-    b->pin[n].watched = n >= 2 && n != 14;
+    b->pin[n].watched = n >= 2 && n != HARK_PIN_MIC_ADC;
     b->pin[n].printed_state = -2;
     avr_irq_register_notify(pin_irq(b, n), on_pin, (void *)(intptr_t)n);
   }

@@ -26,25 +26,8 @@
 static const hark_gpio_info_t uno_pins[] = {HARK_GPIO_TABLE};
 #undef HARK_GPIO_PIN
 
-static const hark_board_t uno_board = {
-    .model = HARK_BOARD_PROFILE,
-    .firmware_version = HARK_FIRMWARE_VERSION,
-    .features = HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_TONE | HARK_FEATURE_LED |
-                HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE,
-    .mic_sample_rate_hz = HARK_MIC_SAMPLE_RATE_HZ,
-    .mic_bits = HARK_MIC_BITS,
-    .mic_codecs = (1u << HARK_CODEC_ULAW) | (1u << HARK_CODEC_IMA_ADPCM),
-    .default_codec = HARK_CODEC_IMA_ADPCM,
-    .buttons = 1,
-    .led_count = HARK_LED_COUNT,
-    .led_kind = HARK_LED_KIND_GPIO_MONO,
-    .speaker_kind = HARK_SPEAKER_KIND_PIEZO,
-    .speaker_sample_rate_hz = 0,
-    .speaker_codecs = 0,
-    .max_utterance_ms = 15000,
-    .gpio = uno_pins,
-    .gpio_count = sizeof uno_pins / sizeof uno_pins[0],
-};
+/* Every field from the profile (board_pins.h is generated from boards/profiles/arduino-uno-electret.json). */
+static const hark_board_t uno_board = HARK_BOARD_INIT(uno_pins);
 
 const char *hark_board_uid(void) { return ""; } /* no unique id: the host names it by port */
 

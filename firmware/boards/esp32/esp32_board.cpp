@@ -25,25 +25,8 @@ extern "C" {
 static const hark_gpio_info_t esp_pins[] = {HARK_GPIO_TABLE};
 #undef HARK_GPIO_PIN
 
-static const hark_board_t esp_board = {
-    HARK_BOARD_PROFILE,
-    HARK_FIRMWARE_VERSION,
-    HARK_FEATURE_AUDIO_PCM16 | HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_SPEAKER |
-        HARK_FEATURE_TONE | HARK_FEATURE_LED | HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE,
-    HARK_MIC_SAMPLE_RATE_HZ,
-    HARK_MIC_BITS,
-    (1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW) | (1u << HARK_CODEC_IMA_ADPCM),
-    HARK_CODEC_PCM16,
-    1,
-    HARK_LED_COUNT,
-    HARK_LED_KIND_ADDRESSABLE_RGB,
-    HARK_SPEAKER_KIND_PCM,
-    HARK_SPEAKER_SAMPLE_RATE_HZ,
-    (1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW),
-    15000,
-    esp_pins,
-    sizeof esp_pins / sizeof esp_pins[0],
-};
+/* Every field from the profile (board_pins.h is generated from boards/profiles/<id>.json). */
+static const hark_board_t esp_board = HARK_BOARD_INIT(esp_pins);
 
 static Adafruit_NeoPixel strip(HARK_LED_COUNT, HARK_PIN_LED_DATA, NEO_GRB + NEO_KHZ800);
 static char uid[18];
@@ -327,7 +310,7 @@ const char *hark_board_uid(void) { return uid; }
 void setup() {
   /* Buffer sizes before begin(): the S3's USB CDC (HWCDC) keeps a 256-byte TX ring otherwise, and a
      20 ms PCM16 frame (~652 bytes) would never find room; the UART driver sizes its rings in begin(). */
-  Serial.setRxBufferSize(4096);
+  Serial.setRxBufferSize(HARK_RX_WINDOW_BYTES); /* the window HELLO announces (the profile's rxWindowBytes) */
   Serial.setTxBufferSize(8192); /* ~90 ms of 16 kHz PCM16 frames at 921600 baud */
 #ifndef HARK_SERIAL_USB_CDC
   Serial.onReceiveError([](hardwareSerial_error_t e) {

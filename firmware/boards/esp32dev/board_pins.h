@@ -1,48 +1,71 @@
 /*
- * board_pins.h — ESP32 DevKitC (ESP32-WROOM-32) + INMP441 I2S mic + MAX98357A I2S amp + one WS2812
- * + a push button to GND. Every pin and size of this board in one place; must match
- * boards/profiles/esp32-devkitc-inmp441.json (test/firmware/board-pins.test.ts checks it).
- * GPIO 12 is avoided on purpose: it is a strapping pin (flash voltage) and a pulled-up amp input
- * there can stop the module from booting.
+ * board_pins.h — ESP32 DevKitC + INMP441 mic + MAX98357A amp, firmware env `esp32dev`: every fact of this
+ * board that the host knows too. GENERATED from boards/profiles/esp32-devkitc-inmp441.json by
+ * boards/pin-headers/ (`node dist/boards/pin-headers/generate.js`): do not edit — change the profile
+ * and regenerate; test/firmware/board-pins.test.ts fails while this file is stale. The firmware's
+ * own sizes and build switches are in board_config.h, included at the end.
  */
 #ifndef BOARD_PINS_H
 #define BOARD_PINS_H
 
 #define HARK_BOARD_PROFILE "esp32-devkitc-inmp441"
 #define HARK_SERIAL_BAUD 921600UL
+
+/* microphone */
+#define HARK_MIC_KIND_I2S 1 /* INMP441 */
 #define HARK_MIC_SAMPLE_RATE_HZ 16000
 #define HARK_MIC_BITS 16
+#define HARK_PIN_MIC_BCLK 26
+#define HARK_PIN_MIC_WS 25
+#define HARK_PIN_MIC_DIN 33
+#define HARK_MIC_CODECS ((1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW) | (1u << HARK_CODEC_IMA_ADPCM))
+#define HARK_DEFAULT_CODEC HARK_CODEC_PCM16 /* until HELLO_ACK chooses */
 
-#define HARK_MIC_KIND_I2S 1
-#define HARK_PIN_MIC_BCLK 26 /* INMP441 SCK */
-#define HARK_PIN_MIC_WS 25   /* INMP441 WS; L/R tied to GND = left slot */
-#define HARK_PIN_MIC_DIN 33  /* INMP441 SD */
-
-#define HARK_PIN_LED_DATA 4 /* WS2812B DIN */
+/* LEDs */
 #define HARK_LED_COUNT 1
+#define HARK_LED_MAX 1 /* the core's LED table */
+#define HARK_LED_KIND HARK_LED_KIND_ADDRESSABLE_RGB /* WS2812B */
+#define HARK_PIN_LED_DATA 4
 
-#define HARK_PIN_BUTTON_0 13 /* to GND, internal pull-up */
+/* buttons */
+#define HARK_BUTTON_COUNT 1
+#define HARK_PIN_BUTTON_0 13 /* talk */
 #define HARK_BUTTON_0_ACTIVE_LOW 1
 
-#define HARK_PIN_SPEAKER_BCLK 27 /* MAX98357A BCLK */
-#define HARK_PIN_SPEAKER_LRC 14  /* MAX98357A LRC */
-#define HARK_PIN_SPEAKER_DOUT 22 /* MAX98357A DIN */
+/* speaker */
+#define HARK_SPEAKER_KIND HARK_SPEAKER_KIND_PCM /* MAX98357A */
+#define HARK_PIN_SPEAKER_BCLK 27
+#define HARK_PIN_SPEAKER_LRC 14
+#define HARK_PIN_SPEAKER_DOUT 22
 #define HARK_SPEAKER_SAMPLE_RATE_HZ 16000
+#define HARK_SPEAKER_CODECS ((1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW))
+#define HARK_SPEAKER_BUFFER_BYTES 16384 /* SPEAKER_CREDIT grants at most this */
 
-#define HARK_GPIO_TABLE                                                                                     \
-  HARK_GPIO_PIN(18, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO)    \
-  HARK_GPIO_PIN(19, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO)    \
-  HARK_GPIO_PIN(23, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO)    \
-  HARK_GPIO_PIN(32, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG | HARK_GPIO_CAP_PWM)   \
-  HARK_GPIO_PIN(34, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_ANALOG)                                             \
-  HARK_GPIO_PIN(35, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_ANALOG)
+/* the serial link: what the host may send */
+#define HARK_RX_MAX_PAYLOAD 1024 /* HELLO.max_rx_payload */
+#define HARK_RX_WINDOW_BYTES 4096 /* HELLO.rx_window_bytes (SPEC 1.1 §1.4; 0 = no limit) */
 
-#define HARK_CAPTURE_RING_SAMPLES 8192 /* 512 ms */
-#define HARK_CHUNK_MAX_SAMPLES 640     /* 40 ms */
-#define HARK_SPEAKER_BUFFER_BYTES 16384
-#define HARK_RX_WINDOW_BYTES 4096 /* Serial.setRxBufferSize in setup() */
-#define HARK_RX_MAX_PAYLOAD 1024
-#define HARK_LED_MAX 1
-#define HARK_GPIO_MAX 6
+/* pins the host may use (HELLO.gpio[]): HARK_GPIO_PIN(pin, caps) for each */
+#define HARK_GPIO_COUNT 6
+#define HARK_GPIO_MAX 6 /* the core's pin table */
+#define HARK_GPIO_TABLE \
+  HARK_GPIO_PIN(18, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
+  HARK_GPIO_PIN(19, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
+  HARK_GPIO_PIN(23, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
+  HARK_GPIO_PIN(32, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG | HARK_GPIO_CAP_PWM) \
+  HARK_GPIO_PIN(34, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_ANALOG) /* input only */ \
+  HARK_GPIO_PIN(35, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_ANALOG) /* input only */
+
+/* HELLO.features */
+#define HARK_BOARD_FEATURES (HARK_FEATURE_AUDIO_PCM16 | HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_SPEAKER | HARK_FEATURE_TONE | HARK_FEATURE_LED | HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE)
+
+/** This board's hark_board_t (core/hark_board.h), its fields in their order; `gpio_table` is an
+ *  array of HARK_GPIO_COUNT hark_gpio_info_t made from HARK_GPIO_TABLE. */
+#define HARK_BOARD_INIT(gpio_table) \
+  {HARK_BOARD_PROFILE, HARK_FIRMWARE_VERSION, HARK_BOARD_FEATURES, HARK_MIC_SAMPLE_RATE_HZ, HARK_MIC_BITS, \
+   HARK_MIC_CODECS, HARK_DEFAULT_CODEC, HARK_BUTTON_COUNT, HARK_LED_COUNT, HARK_LED_KIND, HARK_SPEAKER_KIND, \
+   HARK_SPEAKER_SAMPLE_RATE_HZ, HARK_SPEAKER_CODECS, HARK_MAX_UTTERANCE_MS, gpio_table, HARK_GPIO_COUNT}
+
+#include "board_config.h" /* the firmware's own sizes and switches for this board (hand-written) */
 
 #endif

@@ -1,45 +1,69 @@
 /*
- * board_pins.h — M5Stack ATOM Echo: SPM1423 PDM mic and NS4168 I2S amp on one I2S peripheral
- * (GPIO 33 is both the mic's PDM clock and the amp's LRCK, so the board layer runs them half-duplex:
- * the mic while capturing, the amp while playing), one SK6812 LED, the top button on G39.
- * Must match boards/profiles/m5stack-atom-echo.json (test/firmware/board-pins.test.ts checks it).
+ * board_pins.h — M5Stack Atom Echo, firmware env `m5stack-atom-echo`: every fact of this
+ * board that the host knows too. GENERATED from boards/profiles/m5stack-atom-echo.json by
+ * boards/pin-headers/ (`node dist/boards/pin-headers/generate.js`): do not edit — change the profile
+ * and regenerate; test/firmware/board-pins.test.ts fails while this file is stale. The firmware's
+ * own sizes and build switches are in board_config.h, included at the end.
  */
 #ifndef BOARD_PINS_H
 #define BOARD_PINS_H
 
 #define HARK_BOARD_PROFILE "m5stack-atom-echo"
 #define HARK_SERIAL_BAUD 921600UL
+
+/* microphone */
+#define HARK_MIC_KIND_PDM 1 /* SPM1423 */
 #define HARK_MIC_SAMPLE_RATE_HZ 16000
 #define HARK_MIC_BITS 16
-
-#define HARK_MIC_KIND_PDM 1
 #define HARK_PIN_MIC_CLK 33
 #define HARK_PIN_MIC_DIN 23
+#define HARK_MIC_CODECS ((1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW) | (1u << HARK_CODEC_IMA_ADPCM))
+#define HARK_DEFAULT_CODEC HARK_CODEC_PCM16 /* until HELLO_ACK chooses */
 
-#define HARK_PIN_LED_DATA 27 /* SK6812 */
+/* LEDs */
 #define HARK_LED_COUNT 1
+#define HARK_LED_MAX 1 /* the core's LED table */
+#define HARK_LED_KIND HARK_LED_KIND_ADDRESSABLE_RGB /* SK6812 */
+#define HARK_PIN_LED_DATA 27
 
-#define HARK_PIN_BUTTON_0 39 /* input-only pin with an external pull-up on the board */
+/* buttons */
+#define HARK_BUTTON_COUNT 1
+#define HARK_PIN_BUTTON_0 39 /* top button (no internal pull-up on G39; the board has an external one) */
 #define HARK_BUTTON_0_ACTIVE_LOW 1
 
+/* speaker */
+#define HARK_SPEAKER_KIND HARK_SPEAKER_KIND_PCM /* NS4168 */
 #define HARK_PIN_SPEAKER_BCLK 19
 #define HARK_PIN_SPEAKER_LRC 33
 #define HARK_PIN_SPEAKER_DOUT 22
 #define HARK_SPEAKER_SAMPLE_RATE_HZ 16000
-#define HARK_I2S_HALF_DUPLEX 1
+#define HARK_SPEAKER_CODECS ((1u << HARK_CODEC_PCM16) | (1u << HARK_CODEC_ULAW))
+#define HARK_SPEAKER_BUFFER_BYTES 16384 /* SPEAKER_CREDIT grants at most this */
+#define HARK_I2S_HALF_DUPLEX 1 /* the mic and the speaker share GPIO 33: one I2S port, in turn */
 
-#define HARK_GPIO_TABLE                                                                                              \
-  HARK_GPIO_PIN(26, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
-  HARK_GPIO_PIN(32, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
-  HARK_GPIO_PIN(21, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO)             \
-  HARK_GPIO_PIN(25, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO)
+/* the serial link: what the host may send */
+#define HARK_RX_MAX_PAYLOAD 1024 /* HELLO.max_rx_payload */
+#define HARK_RX_WINDOW_BYTES 4096 /* HELLO.rx_window_bytes (SPEC 1.1 §1.4; 0 = no limit) */
 
-#define HARK_CAPTURE_RING_SAMPLES 8192
-#define HARK_CHUNK_MAX_SAMPLES 640
-#define HARK_SPEAKER_BUFFER_BYTES 16384
-#define HARK_RX_WINDOW_BYTES 4096 /* Serial.setRxBufferSize in setup() */
-#define HARK_RX_MAX_PAYLOAD 1024
-#define HARK_LED_MAX 1
-#define HARK_GPIO_MAX 4
+/* pins the host may use (HELLO.gpio[]): HARK_GPIO_PIN(pin, caps) for each */
+#define HARK_GPIO_COUNT 4
+#define HARK_GPIO_MAX 4 /* the core's pin table */
+#define HARK_GPIO_TABLE \
+  HARK_GPIO_PIN(26, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) /* Grove */ \
+  HARK_GPIO_PIN(32, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) /* Grove */ \
+  HARK_GPIO_PIN(21, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) /* bottom header */ \
+  HARK_GPIO_PIN(25, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) /* bottom header */
+
+/* HELLO.features */
+#define HARK_BOARD_FEATURES (HARK_FEATURE_AUDIO_PCM16 | HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_SPEAKER | HARK_FEATURE_TONE | HARK_FEATURE_LED | HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE)
+
+/** This board's hark_board_t (core/hark_board.h), its fields in their order; `gpio_table` is an
+ *  array of HARK_GPIO_COUNT hark_gpio_info_t made from HARK_GPIO_TABLE. */
+#define HARK_BOARD_INIT(gpio_table) \
+  {HARK_BOARD_PROFILE, HARK_FIRMWARE_VERSION, HARK_BOARD_FEATURES, HARK_MIC_SAMPLE_RATE_HZ, HARK_MIC_BITS, \
+   HARK_MIC_CODECS, HARK_DEFAULT_CODEC, HARK_BUTTON_COUNT, HARK_LED_COUNT, HARK_LED_KIND, HARK_SPEAKER_KIND, \
+   HARK_SPEAKER_SAMPLE_RATE_HZ, HARK_SPEAKER_CODECS, HARK_MAX_UTTERANCE_MS, gpio_table, HARK_GPIO_COUNT}
+
+#include "board_config.h" /* the firmware's own sizes and switches for this board (hand-written) */
 
 #endif

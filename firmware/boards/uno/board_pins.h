@@ -1,54 +1,73 @@
 /*
- * board_pins.h — Arduino Uno / Nano (ATmega328P) + electret mic module: every pin and size of this
- * board in one place. Must match boards/profiles/arduino-uno-electret.json
- * (test/firmware/board-pins.test.ts checks it).
- *
- * Timers: Timer2 = 8 kHz sampler + millis + piezo square wave + LED soft-PWM (so no PWM on 3, 11);
- * Timer1 = PWM / servo on 9, 10 at 50 Hz; Timer0 = PWM on 5, 6.
+ * board_pins.h — Arduino Uno / Nano + electret mic module, firmware env `uno`: every fact of this
+ * board that the host knows too. GENERATED from boards/profiles/arduino-uno-electret.json by
+ * boards/pin-headers/ (`node dist/boards/pin-headers/generate.js`): do not edit — change the profile
+ * and regenerate; test/firmware/board-pins.test.ts fails while this file is stale. The firmware's
+ * own sizes and build switches are in board_config.h, included at the end.
  */
 #ifndef BOARD_PINS_H
 #define BOARD_PINS_H
 
 #define HARK_BOARD_PROFILE "arduino-uno-electret"
 #define HARK_SERIAL_BAUD 250000UL
+
+/* microphone */
+#define HARK_MIC_KIND_ANALOG 1 /* MAX4466 or MAX9814 */
 #define HARK_MIC_SAMPLE_RATE_HZ 8000
 #define HARK_MIC_BITS 10
+#define HARK_PIN_MIC_ADC 14
+#define HARK_MIC_CODECS ((1u << HARK_CODEC_ULAW) | (1u << HARK_CODEC_IMA_ADPCM))
+#define HARK_DEFAULT_CODEC HARK_CODEC_IMA_ADPCM /* until HELLO_ACK chooses */
 
-#define HARK_PIN_MIC_ADC 14       /* A0: MAX4466 / MAX9814 output, biased at VCC/2 */
-#define HARK_PIN_LED_LED 13       /* on-board "L" LED, mono */
+/* LEDs */
 #define HARK_LED_COUNT 1
-#define HARK_PIN_BUTTON_0 2       /* to GND, internal pull-up */
-#define HARK_BUTTON_0_ACTIVE_LOW 1
-#define HARK_PIN_SPEAKER_TONE 8   /* passive piezo */
+#define HARK_LED_MAX 1 /* the core's LED table */
+#define HARK_LED_KIND HARK_LED_KIND_GPIO_MONO /* LED (L on 13, or an external LED on PWM pin 9) */
+#define HARK_PIN_LED_LED 13
 
-/* Pins the host may use (HELLO.gpio[]): Arduino pin numbers, A1..A3 = 15..17. */
-#define HARK_GPIO_TABLE                                                     \
-  HARK_GPIO_PIN(3, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT)              \
-  HARK_GPIO_PIN(4, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT)              \
+/* buttons */
+#define HARK_BUTTON_COUNT 1
+#define HARK_PIN_BUTTON_0 2 /* talk (INT0, internal pull-up) */
+#define HARK_BUTTON_0_ACTIVE_LOW 1
+
+/* speaker */
+#define HARK_SPEAKER_KIND HARK_SPEAKER_KIND_PIEZO /* passive piezo buzzer */
+#define HARK_PIN_SPEAKER_TONE 8
+#define HARK_SPEAKER_SAMPLE_RATE_HZ 0
+#define HARK_SPEAKER_CODECS (0)
+#define HARK_SPEAKER_BUFFER_BYTES 0 /* SPEAKER_CREDIT grants at most this */
+
+/* the serial link: what the host may send */
+#define HARK_RX_MAX_PAYLOAD 64 /* HELLO.max_rx_payload */
+#define HARK_RX_WINDOW_BYTES 64 /* HELLO.rx_window_bytes (SPEC 1.1 §1.4; 0 = no limit) */
+
+/* pins the host may use (HELLO.gpio[]): HARK_GPIO_PIN(pin, caps) for each */
+#define HARK_GPIO_COUNT 12
+#define HARK_GPIO_MAX 12 /* the core's pin table */
+#define HARK_GPIO_TABLE \
+  HARK_GPIO_PIN(3, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT) \
+  HARK_GPIO_PIN(4, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT) \
   HARK_GPIO_PIN(5, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM) \
   HARK_GPIO_PIN(6, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM) \
-  HARK_GPIO_PIN(7, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT)              \
+  HARK_GPIO_PIN(7, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT) \
   HARK_GPIO_PIN(9, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
   HARK_GPIO_PIN(10, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_PWM | HARK_GPIO_CAP_SERVO) \
-  HARK_GPIO_PIN(11, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT)             \
-  HARK_GPIO_PIN(12, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT)             \
-  HARK_GPIO_PIN(15, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG) \
-  HARK_GPIO_PIN(16, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG) \
-  HARK_GPIO_PIN(17, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG)
+  HARK_GPIO_PIN(11, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT) \
+  HARK_GPIO_PIN(12, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT) \
+  HARK_GPIO_PIN(15, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG) /* A1 */ \
+  HARK_GPIO_PIN(16, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG) /* A2 */ \
+  HARK_GPIO_PIN(17, HARK_GPIO_CAP_INPUT | HARK_GPIO_CAP_OUTPUT | HARK_GPIO_CAP_ANALOG) /* A3 */
 
-/* Sizes: 2 KiB of RAM. 256 samples = 32 ms of capture buffer. Chunks are 10 ms (80 samples):
- * the core halves the host's 20 ms until a chunk fits, which saves 240 bytes of buffers. */
-#define HARK_CAPTURE_RING_SAMPLES 256
-#define HARK_CHUNK_MAX_SAMPLES 80
-#define HARK_SPEAKER_BUFFER_BYTES 0
-#define HARK_RX_WINDOW_BYTES 64 /* the UART receive ring (avr_board.c): SPEC 1.1 pacing window */
-#define HARK_RX_MAX_PAYLOAD 64
-#define HARK_LED_MAX 1
-#define HARK_GPIO_MAX 12
-#define HARK_REPORT_SLOTS 4 /* deferred LOG/ERROR reports (8 bytes each) */
-#define HARK_RX_BYTES_PER_PASS 64 /* the receive ring's size: one call never decodes more */
-#define HARK_RX_CARRY_BYTES 8 /* the UART ring is the receive buffer; this only batches reads */
-#define HARK_TX_SCRATCH_BYTES 16 /* the board sends nothing with more than 12 fixed bytes but HELLO */
-#define HARK_HELLO_STRINGS_MAX_BYTES 32 /* "arduino-uno-electret" + "0.1.0" + "" */
+/* HELLO.features */
+#define HARK_BOARD_FEATURES (HARK_FEATURE_AUDIO_ULAW | HARK_FEATURE_AUDIO_ADPCM | HARK_FEATURE_TONE | HARK_FEATURE_LED | HARK_FEATURE_GPIO | HARK_FEATURE_BOARD_VAD | HARK_FEATURE_CAPTURE)
+
+/** This board's hark_board_t (core/hark_board.h), its fields in their order; `gpio_table` is an
+ *  array of HARK_GPIO_COUNT hark_gpio_info_t made from HARK_GPIO_TABLE. */
+#define HARK_BOARD_INIT(gpio_table) \
+  {HARK_BOARD_PROFILE, HARK_FIRMWARE_VERSION, HARK_BOARD_FEATURES, HARK_MIC_SAMPLE_RATE_HZ, HARK_MIC_BITS, \
+   HARK_MIC_CODECS, HARK_DEFAULT_CODEC, HARK_BUTTON_COUNT, HARK_LED_COUNT, HARK_LED_KIND, HARK_SPEAKER_KIND, \
+   HARK_SPEAKER_SAMPLE_RATE_HZ, HARK_SPEAKER_CODECS, HARK_MAX_UTTERANCE_MS, gpio_table, HARK_GPIO_COUNT}
+
+#include "board_config.h" /* the firmware's own sizes and switches for this board (hand-written) */
 
 #endif
