@@ -106,7 +106,12 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     }
   }
 
-  const shutdown = new Shutdown();
+  const shutdown = new Shutdown({
+    // Said at once, so a SIGTERM is never met with silence while ports and workers close.
+    onClosing: (why) => {
+      if (why !== 'done') out.note(`stopping (${why}): closing boards and workers`);
+    },
+  });
   const counters = new Map<string, NodeJS.Timeout>();
   shutdown.add(() => {
     out.flush();
@@ -119,7 +124,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
       ...(modules ? { commandModules: modules } : {}),
       onProgress: (p) => out.progress(p.message),
     });
-    shutdown.add(() => pipeline.close());
+    shutdown.add(() => pipeline.close(), 'the pipeline (link worker, speech and command workers)');
     shutdown.add(() => {
       for (const t of counters.values()) clearInterval(t);
     });
