@@ -4,7 +4,7 @@
  * its microphone; everything the board receives back (LED, TONE, VOLUME, speaker audio, CAPTURE) is
  * recorded with its arrival time.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import type { PcmAudio } from '../../base/audio/wav.js';
 import { HarkError } from '../../base/errors.js';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
@@ -129,7 +129,11 @@ export class Harness extends EventEmitter {
     for (const kind of ['led', 'tone', 'volume', 'speaker', 'capture'] as const) board.on(kind, record(kind));
     board.on('stream-end', () => this.emit('change'));
     try {
+      // The host is ready when its handshake is done; the board only once the HELLO_ACK reached it,
+      // which on a busy machine can be later than open()'s answer (then a press would start nothing).
+      const acked = board.ack ? Promise.resolve() : once(board, 'ack');
       const info = await this.pipeline.open({ path: board.hostPath, profile: 'emulated' });
+      await acked;
       this.boards.set(info.boardId, board);
       return { boardId: info.boardId, board };
     } catch (e) {
