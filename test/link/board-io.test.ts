@@ -61,7 +61,14 @@ test('the emulator detects a host that sends more than its credit (SPEAKER_OVERR
     await waitFor(board, 'speaker', (e: { event: string }) => e.event === 'start');
     const big = new Uint8Array(1000);
     for (let i = 0; i < 20; i++) await link.send('io', { type: 'SPEAKER_DATA', stream: 200, data: big });
-    const m = (await err).message;
+    const m = (
+      await err.catch(async (e: Error) => {
+        const st = await link.stats('io');
+        throw new Error(
+          `${e.message}; board speaker ${JSON.stringify(board.speaker.stats)}, emulator ${JSON.stringify({ ...board.stats, damagedAudioChunks: undefined })}, link ${JSON.stringify(st)}`,
+        );
+      })
+    ).message;
     assert.equal(m.type === 'ERROR' && m.code, 4);
     const stopped = waitFor(board, 'speaker', (e: { event: string }) => e.event === 'stopped');
     await link.send('io', { type: 'SPEAKER_STOP', stream: 200 });
