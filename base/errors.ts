@@ -91,6 +91,11 @@ export const ERRORS = {
     description: 'The host closed the link (shutdown or forget) before the request could complete.',
     exitCode: ExitCode.FAILURE,
   },
+  HARK_ERR_LINK_WATCH: {
+    description:
+      'Serial devices cannot be watched for hot-plug (the device folder cannot be watched); pass --port PATH for each board.',
+    exitCode: ExitCode.NO_BOARD,
+  },
   HARK_ERR_LINK_SPEAKER_STALLED: {
     description:
       "A board's speaker granted no credit for max(2 s, 2 × its buffer's play time); the playback was stopped and failed.",

@@ -1,15 +1,17 @@
 /**
- * `hark run` — serves boards: opens every port given with --port (or every port whose USB ids match
- * a board profile), loads the commands, and runs until Ctrl-C / SIGTERM, printing transcripts,
+ * `hark run` — serves boards: opens every port given with --port (waiting for a missing one), or,
+ * without any, every serial device whose USB ids match a board profile as it appears (hot-plug, for
+ * ever), loads the commands, and runs until Ctrl-C / SIGTERM, printing transcripts,
  * commands and responses (JSON lines with --json). Closes ports and workers cleanly on the way out.
  */
 
 import { ExitCode, HarkError, isHarkError } from '../../base/errors.js';
 import type { Logger } from '../../base/log/logger.js';
+import { transportFor } from '../../base/serial/transport.js';
 import { getProfile } from '../../boards/profiles/profile-loader.js';
 import type { Message } from '../../protocol/ts/messages.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import { type BoardInfo, listPorts } from '../link/index.js';
+import type { BoardInfo, PortEvent } from '../link/index.js';
 import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 
 import { configDirOf, LOG_OPTIONS, loggerFor, parseCommandArgs } from './args.js';
@@ -25,7 +27,8 @@ const COUNTERS_EVERY_MS = 30_000;
 const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--json] [--verbose] [--log-level L]
 
 Serves every board: listens, recognises, runs commands and answers on the board.
-  --port PATH       serial device to open (repeatable); default: config "port", else auto-detect by USB id
+  --port PATH       serial device to serve (repeatable; waited for while missing); default: config "port",
+                    else every board whose USB ids match a profile, as it is plugged in (hot-plug)
   --profile ID      board profile for --port (line settings); default: from the board's HELLO
   --commands FILE   command module to load (repeatable); default: config "commands", else the example pack
   --wake            hands-free: listen for the wake phrase (config listenMode=wake)
@@ -92,19 +95,11 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   const commandModules = asList(values.commands as never);
   const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_PACK];
 
+  // Named ports are waited for (said once when missing); without any, boards are found as they appear.
   let ports = asList(values.port as never);
   if (ports.length === 0 && config.port) ports = [config.port];
-  if (ports.length === 0) {
-    const listing = await listPorts();
-    if (listing.error) throw new HarkError('HARK_ERR_CLI_NO_BOARD', listing.error.message);
-    ports = listing.ports.filter((p) => p.profiles.length > 0).map((p) => p.path);
-    if (ports.length === 0) {
-      throw new HarkError(
-        'HARK_ERR_CLI_NO_BOARD',
-        `no hark board found among ${listing.ports.length} serial port(s); plug one in, or pass --port PATH (try "hark ports")`,
-      );
-    }
-  }
+  const { platformNote } = transportFor();
+  if (platformNote) log.warn(platformNote);
 
   const shutdown = new Shutdown({
     // Said at once, so a SIGTERM is never met with silence while ports and workers close.
@@ -179,28 +174,51 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
       for (const b of pipeline.boards) await logCounters(b.boardId, 'info');
     });
     out.note(`commands: ${pipeline.registry.commands.map((c) => c.name).join(', ')}`);
-    const opened = await Promise.allSettled(
-      ports.map((path) =>
-        pipeline.open({
-          path,
-          waitForBoard: true,
-          ...(values.profile ? { profile: values.profile as string } : {}),
-          ...(explicitBaud ? { baudRate: config.baudRate } : {}),
-        }),
+    // Every handshake, also of a board plugged in later or back after a reset.
+    pipeline.on('board', (info: BoardInfo) =>
+      out.event(
+        { event: 'board', boardId: info.boardId, path: info.path, model: info.hello.boardModel },
+        `${info.boardId}: ${info.hello.boardModel} on ${info.path} — hold the button and speak`,
       ),
     );
-    for (const [i, r] of opened.entries()) {
-      if (r.status === 'fulfilled')
+    const line = {
+      ...(values.profile ? { profile: values.profile as string } : {}),
+      ...(explicitBaud ? { baudRate: config.baudRate } : {}),
+    };
+    let served: Promise<unknown> = shutdown.done;
+    if (ports.length === 0) {
+      pipeline.link.on('port', (e: PortEvent) =>
         out.event(
-          { event: 'board', boardId: r.value.boardId, path: r.value.path, model: r.value.hello.boardModel },
-          `${r.value.boardId}: ${r.value.hello.boardModel} on ${r.value.path} — hold the button and speak`,
+          { event: 'port', ...e },
+          `${e.path}: ${e.kind === 'added' ? 'appeared' : 'vanished'} — ${e.action}`,
+        ),
+      );
+      await pipeline.link.watchPorts(line);
+      out.note('watching for boards: plug one in (or pass --port PATH); Ctrl-C stops');
+    } else {
+      // Failures are reported as they happen (error events); only ports that failed for good
+      // (a protocol version mismatch) end the wait, and when all did, hark has nothing to serve.
+      const opened = ports.map((path) =>
+        pipeline.open({ path, waitForBoard: true, ...line }).then(
+          () => true,
+          () => false,
+        ),
+      );
+      served = Promise.race([
+        shutdown.done,
+        Promise.all(opened).then((ok) => (ok.some(Boolean) ? shutdown.done : 'failed')),
+      ]);
+    }
+    let signal = await served;
+    if (signal === 'failed') {
+      if (!shutdown.closing) {
+        throw new HarkError(
+          'HARK_ERR_CLI_NO_BOARD',
+          `none of ${ports.join(', ')} can be served (see the errors above)`,
         );
-      else log.error({ path: ports[i] }, (r.reason as Error).message);
+      }
+      signal = await shutdown.done;
     }
-    if (opened.every((r) => r.status === 'rejected') && !shutdown.closing) {
-      throw new HarkError('HARK_ERR_CLI_NO_BOARD', `none of ${ports.join(', ')} could be opened`);
-    }
-    const signal = await shutdown.done;
     out.note(`stopped (${signal})`);
     return ExitCode.OK;
   } catch (e) {

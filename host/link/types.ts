@@ -189,6 +189,8 @@ export interface WatchPortsOptions {
   devDir?: string;
   /** Where the kernel describes devices (USB ids). Default /sys. */
   sysfsDir?: string;
+  /** Wait this long before opening a new device (udev applies permissions meanwhile). Default 300 ms with udev, else 0. */
+  settleMs?: number;
 }
 
 /** Calls main → link worker (WorkerRpc). */

@@ -12,11 +12,17 @@ import { HarkError } from '../../base/errors.js';
 import { toWire } from '../../base/wire-error.js';
 import { WorkerRpc } from '../../base/worker-rpc.js';
 import { BoardLink, type LinkCallbacks } from './board-link.js';
-import type { LinkManagerOptions, WorkerEvent, WorkerRequest } from './types.js';
+import { PortWatcher } from './port-watcher.js';
+import type { BoardInfo, LinkManagerOptions, OpenTarget, WorkerEvent, WorkerRequest } from './types.js';
+
+const notReady = (path: string) => new HarkError('HARK_ERR_LINK_NOT_READY', `${path} is not connected`);
 
 const opts = workerData as LinkManagerOptions;
 /** Links by path (a path is opened once); board ids are found by scanning (a handful of boards). */
 const byPath = new Map<string, BoardLink>();
+/** Each link's first handshake (so a second open() of a path waits for the same one). */
+const firstHandshake = new Map<BoardLink, Promise<BoardInfo>>();
+let watcher: PortWatcher | undefined;
 
 const rpc = new WorkerRpc<WorkerRequest, WorkerEvent>(parentPort as MessagePort, {
   onCall: (req) => handle(req),
@@ -49,21 +55,43 @@ function find(boardId: string): BoardLink {
   throw new HarkError('HARK_ERR_LINK_NOT_READY', `no board "${boardId}" is open`);
 }
 
+/** A new link on `target.path`; it leaves the table when it fails for good. */
+function startLink(target: OpenTarget): Promise<BoardInfo> {
+  const link = new BoardLink(target, opts, callbacks);
+  byPath.set(target.path, link);
+  const started = link.start().catch(async (e: unknown) => {
+    if (byPath.get(target.path) === link) byPath.delete(target.path);
+    firstHandshake.delete(link);
+    await link.close();
+    throw e;
+  });
+  firstHandshake.set(link, started);
+  started.then(
+    () => firstHandshake.delete(link),
+    () => {},
+  );
+  return started;
+}
+
+/** The port watcher's way in: serve a device that appeared, unless its path is served already. */
+function openWatched(target: OpenTarget): boolean {
+  const existing = byPath.get(target.path);
+  if (existing && existing.state !== 'failed') return false;
+  startLink(target).catch(() => {}); // its failure was reported as an error event
+  return true;
+}
+
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'open': {
       const existing = byPath.get(req.target.path);
-      if (existing?.info && existing.state !== 'failed') return existing.info;
-      if (existing) await existing.close();
-      const link = new BoardLink(req.target, opts, callbacks);
-      byPath.set(req.target.path, link);
-      try {
-        return await link.start();
-      } catch (e) {
-        if (byPath.get(req.target.path) === link) byPath.delete(req.target.path);
-        await link.close();
-        throw e;
+      if (existing && existing.state !== 'failed') {
+        return (
+          existing.info ?? (await (firstHandshake.get(existing) ?? Promise.reject(notReady(req.target.path))))
+        );
       }
+      if (existing) await existing.close();
+      return startLink(req.target);
     }
     case 'send':
       return find(req.boardId).send(req.message);
@@ -82,11 +110,36 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       byPath.delete(l.target.path);
       return l.close();
     }
-    case 'watch':
-      throw new HarkError('HARK_ERR_LINK_WORKER', 'watchPorts() is not available yet');
+    case 'watch': {
+      if (watcher) throw new HarkError('HARK_ERR_LINK_WATCH', 'the port watcher is already running');
+      const w = new PortWatcher(req.options, {
+        event: (event) => post({ kind: 'port', event }),
+        open: openWatched,
+        release: (path) => {
+          const l = byPath.get(path);
+          if (!l) return;
+          byPath.delete(path);
+          void l.release();
+        },
+      });
+      try {
+        w.start();
+      } catch (e) {
+        const dir = req.options.devDir ?? '/dev';
+        throw new HarkError(
+          'HARK_ERR_LINK_WATCH',
+          `cannot watch ${dir} for serial devices (${(e as Error).message}); boards plugged in later will not be noticed — pass --port PATH for each board`,
+          { cause: e },
+        );
+      }
+      watcher = w;
+      return undefined;
+    }
     case 'diagnostics':
       return { activeResources: process.getActiveResourcesInfo(), links: byPath.size };
     case 'close':
+      watcher?.close();
+      watcher = undefined;
       await Promise.all([...byPath.values()].map((l) => l.close()));
       byPath.clear();
       return undefined;

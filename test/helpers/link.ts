@@ -166,7 +166,10 @@ export class RawPeer {
 
   private readonly fds: number[];
 
-  private constructor(fds: number[], opts: { answerPings?: boolean; echo?: boolean }) {
+  private constructor(
+    fds: number[],
+    opts: { answerPings?: boolean; echo?: boolean; rxBufferBytes?: number; bytesPerMs?: number },
+  ) {
     this.answerPings = opts.answerPings ?? false;
     this.echo = opts.echo ?? false;
     this.rd = new ReadStream(fds[0]!);
@@ -178,19 +181,81 @@ export class RawPeer {
     (this.wr as unknown as { _handle: { setBlocking(b: boolean): void } })._handle.setBlocking(false);
     this.rd.on('data', (d: Buffer) => {
       if (this.echo) this.wr.write(Buffer.from(d));
-      this.dec.push(d, (m) => {
-        this.received.push(m);
-        if (this.answerPings && m.type === 'PING' && m.token !== 0) {
-          this.send({ type: 'PONG', token: m.token, uptimeMs: 0, rxFramesBad: 0, audioOverflows: 0 });
-        }
-      });
+      if (this.rx) this.buffer(d);
+      else this.process(d);
     });
+    if (opts.rxBufferBytes !== undefined) {
+      this.rx = { capacity: opts.rxBufferBytes, perMs: opts.bytesPerMs ?? 16, bytes: [], timer: undefined };
+    }
     this.rd.on('error', () => {});
     this.wr.on('error', () => {});
   }
 
+  /** Bytes dropped because the small receive buffer was full (rxBufferBytes). */
+  droppedBytes = 0;
+  /** Most bytes ever waiting in the small receive buffer. */
+  maxBufferedBytes = 0;
+  private readonly rx:
+    | { capacity: number; perMs: number; bytes: number[]; timer: NodeJS.Timeout | undefined }
+    | undefined;
+
+  /** Frames the peer could not decode (CRC, COBS, truncated). */
+  get framesBad(): number {
+    const st = this.dec.stats;
+    return st.crcErrors + st.malformed + st.truncated + st.oversized + st.badPayload;
+  }
+
+  /** Called for every message the peer reads (to script a board's answers). */
+  onMessage: ((m: Message) => void) | undefined;
+
+  private process(d: Uint8Array): void {
+    this.dec.push(d, (m) => {
+      this.received.push(m);
+      this.onMessage?.(m);
+      if (this.answerPings && m.type === 'PING' && m.token !== 0) {
+        this.send({
+          type: 'PONG',
+          token: m.token,
+          uptimeMs: 0,
+          rxFramesBad: this.framesBad,
+          audioOverflows: 0,
+        });
+      }
+    });
+  }
+
+  /**
+   * A microcontroller's UART ring: bytes land in `capacity` bytes (the rest is lost, as on an Uno
+   * whose loop is busy) and the firmware loop takes `perMs` bytes a millisecond out of it.
+   */
+  private buffer(d: Buffer): void {
+    const rx = this.rx!;
+    const room = rx.capacity - rx.bytes.length;
+    for (let i = 0; i < Math.min(room, d.length); i++) rx.bytes.push(d[i]!);
+    this.droppedBytes += Math.max(0, d.length - room);
+    this.maxBufferedBytes = Math.max(this.maxBufferedBytes, rx.bytes.length);
+    rx.timer ??= setInterval(() => {
+      const take = rx.bytes.splice(0, rx.perMs);
+      if (take.length) this.process(Uint8Array.from(take));
+      if (rx.bytes.length === 0) {
+        clearInterval(rx.timer);
+        rx.timer = undefined;
+      }
+    }, 1);
+  }
+
   /** Opens the board end `path` of a pty pair. */
-  static async open(path: string, opts: { answerPings?: boolean; echo?: boolean } = {}): Promise<RawPeer> {
+  static async open(
+    path: string,
+    opts: {
+      answerPings?: boolean;
+      echo?: boolean;
+      /** A small receive buffer that really drops (an Uno's 64-byte UART ring); default none. */
+      rxBufferBytes?: number;
+      /** How fast the board's loop empties that buffer. Default 16 bytes a millisecond. */
+      bytesPerMs?: number;
+    } = {},
+  ): Promise<RawPeer> {
     const flags = constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK;
     return new RawPeer([openSync(path, flags), openSync(path, flags)], opts);
   }
@@ -243,6 +308,7 @@ export class RawPeer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.rx) clearInterval(this.rx.timer);
     const done = (s: ReadStream | WriteStream) =>
       new Promise<void>((r) => {
         if (s.destroyed) return r();
