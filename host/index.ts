@@ -21,7 +21,14 @@
 
 import { command, defineType } from './commands/index.js';
 
+export type { PcmAudio } from '../base/audio/wav.js';
 export { ERRORS, type ErrorCodeName, ExitCode, HarkError, isHarkError } from '../base/errors.js';
+export { ProtocolError, type ProtocolErrorCode } from '../protocol/ts/errors.js';
+export type { FrameStats } from '../protocol/ts/frame-decoder.js';
+export type { MessageStats } from '../protocol/ts/message-decoder.js';
+// The wire protocol's message types and names, for programs that talk to boards themselves (HarkMessageParser).
+export type * from '../protocol/ts/messages.js';
+export type { WireName } from '../protocol/ts/names.js';
 export {
   type AnyCommand,
   type BoardFacts,
@@ -47,6 +54,8 @@ export {
   type TypeDefinition,
   type ValuesTypeSpec,
 } from './commands/index.js';
+export type { Definition } from './commands/registry.js';
+export type { BuiltinValueTypes } from './commands/types/builtin-types.js';
 export {
   type ConfigReport,
   type ConfigSource,
@@ -58,6 +67,8 @@ export {
   type LedEffectConfig,
   type Rgb,
 } from './config/index.js';
+export type { ErrorEvent, NetService } from './events.js';
+export type { GpioTransport } from './gpio/hark-io.js';
 export { HarkIO, type HarkIoOptions, type IoPin, MODES } from './gpio/hark-io.js';
 export {
   type FiveBoard,
@@ -67,7 +78,21 @@ export {
   type FiveServo,
   loadJohnnyFive,
 } from './gpio/johnny-five.js';
+export type { BackoffOptions } from './link/backoff.js';
+export type { BoardInfo, LinkManagerOptions } from './link/types.js';
+export type { MqttOptions } from './mqtt/bridge.js';
 export { HarkPipeline, type PipelineEvent, type PipelineOptions, type PipelineProgress } from './pipeline.js';
+export {
+  HarkMessageParser,
+  type HarkMessageParserOptions,
+  type HarkMessageParserStats,
+  HarkMessageSerializer,
+  type HarkSerialMessage,
+  type HelloAckOptions,
+  helloAckFor,
+} from './serialport/hark-serial-stream.js';
+export type { LoadProgress } from './transcription/types.js';
+export type { RemoteAsrOptions, RemoteTtsOptions, WyomingOptions } from './wyoming/index.js';
 
 /** The default export groups the API: `hark.command(...)`, `hark.defineType(...)`. */
 const hark = { command, defineType };

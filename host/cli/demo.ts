@@ -136,18 +136,28 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     for (const [i, step] of DEMO_STEPS.entries()) {
       if (shutdown.closing) break;
       const problem = await runStep(h, boardId, step, i, out);
+      if (shutdown.closing) break; // a step cut short by Ctrl-C did not fail
       if (problem) {
         failures++;
         out.event({ event: 'demo', boardId, step: i + 1, ok: false, problem }, `  ✗ ${problem}\n`);
       } else out.event({ event: 'demo', boardId, step: i + 1, ok: true }, '  ✓ ok\n');
     }
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    // Ctrl-C is a clean stop, not a failed step (exit 0, like hark run); the step it cut short is not counted.
+    if (shutdown.closing) {
+      out.note(`stopped by a signal after ${secs} s`);
+      return ExitCode.OK;
+    }
     const summary = failures
       ? `${failures} of ${DEMO_STEPS.length} steps failed (${secs} s)`
       : `all ${DEMO_STEPS.length} steps passed in ${secs} s — next: plug in a board and run "hark run"`;
     out.event({ event: 'demo', boardId, done: true, failures }, summary);
     return failures ? ExitCode.FAILURE : ExitCode.OK;
   } catch (e) {
+    if (shutdown.closing) {
+      out.note('stopped by a signal');
+      return ExitCode.OK;
+    }
     out.note(`hark demo failed: ${isHarkError(e) ? `${e.message} [${e.code}]` : (e as Error).stack}`);
     return isHarkError(e) ? e.exitCode : ExitCode.FAILURE;
   } finally {

@@ -31,6 +31,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   'host/transcription': ['host/grammar', 'host/link', 'host/tts', 'host/config'],
   'host/commands': ['host/grammar', 'host/events', 'host/config'],
   'host/gpio': ['host/link'],
+  'host/serialport': ['host/link'],
   'host/responses': ['host/commands', 'host/tts', 'host/link', 'host/config', 'host/events'],
   'host/sessions': ['host/responses', 'host/transcription', 'host/gpio'],
   // Beyond one host (issue 16): each stands on the sessions (and what they stand on) and is assembled
@@ -40,7 +41,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   'host/dashboard': ['host/sessions'],
   'host/rooms': ['host/sessions'],
   'host/pipeline': ['host/sessions', 'host/wyoming', 'host/mqtt', 'host/dashboard', 'host/rooms'],
-  'host/index': ['host/pipeline'],
+  'host/index': ['host/pipeline', 'host/serialport'],
   'host/cli': ['host/index', 'boards/index'],
 };
 
