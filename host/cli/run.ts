@@ -11,7 +11,7 @@ import { transportFor } from '../../base/serial/transport.js';
 import { getProfile } from '../../boards/profiles/profile-loader.js';
 import type { Message } from '../../protocol/ts/messages.js';
 import { ConfigStore, type HarkConfig } from '../config/index.js';
-import type { BoardInfo, PortEvent } from '../link/index.js';
+import type { BoardInfo, PortEvent, SuppressedEvent } from '../link/index.js';
 import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 
 import { configDirOf, LOG_OPTIONS, loggerFor, parseCommandArgs } from './args.js';
@@ -153,6 +153,14 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
         counters.set(info.boardId, t);
       }
     });
+    // The link counts what a flooding board sends instead of forwarding it (one summary a period); the
+    // message is constant so the log's storm gate holds those summaries back too after the first three.
+    pipeline.link.on('suppressed', (e: SuppressedEvent) =>
+      boardLog(e.boardId).warn(
+        { counts: e.counts, periodMs: e.periodMs },
+        'the board floods the link; frames counted, not forwarded',
+      ),
+    );
     pipeline.link.on('message', (e: { boardId: string; message: Message }) => {
       if (e.message.type === 'LOG') logBoardFrame(boardLog(e.boardId), e.message);
       else {

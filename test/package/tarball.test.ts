@@ -161,3 +161,26 @@ test("the installed hark serves the pack's command spoken by an emulated board, 
     await emulate.stop('SIGINT').catch(() => undefined);
   }
 });
+
+test("with the user's own vosk package (library only, no ffi-napi build), hark finds its libvosk", (t) => {
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return t.skip(`the vosk package carries no libvosk for ${process.platform}-${process.arch}`);
+  // What the transcription README tells users to run: the package for its library file, no build.
+  runSync('npm', ['install', '--ignore-scripts', 'vosk@0.3.39'], { cwd: project, env, expect: 0 });
+  const r = runSync(join(project, 'node_modules/.bin/hark'), ['doctor', '--json'], { cwd: project, env });
+  const vosk = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { name: string; detail: string })
+    .find((c) => c.name === 'vosk');
+  assert.match(
+    vosk?.detail ?? '',
+    /library .*node_modules\/vosk\/lib\/linux-x86_64\/libvosk\.so \(vosk package\)/,
+    r.stdout,
+  );
+  assert.equal(
+    existsSync(join(project, 'node_modules/ffi-napi/build/Release')),
+    false,
+    'ffi-napi was not built',
+  );
+});
