@@ -119,6 +119,20 @@ export const ERRORS = {
       'The emulated board cannot do that on its transport: unplug/replug need a pty (not binding-mock), or the mock device path already has a board.',
     exitCode: ExitCode.FAILURE,
   },
+  // ---- conformance (hark conformance: a board's firmware against protocol/SPEC.md) ----------------
+  HARK_ERR_CONFORMANCE_PORT: {
+    description: 'hark conformance could not open the board port, or the port closed during the run.',
+    exitCode: ExitCode.NO_BOARD,
+  },
+  HARK_ERR_CONFORMANCE_TIMEOUT: {
+    description: 'The board under test did not send an expected frame in time (named in the message).',
+    exitCode: ExitCode.FAILURE,
+  },
+  HARK_ERR_CONFORMANCE_FAILED: {
+    description:
+      'The board failed one or more SPEC clauses (each failure is printed with its clause number).',
+    exitCode: ExitCode.FAILURE,
+  },
   HARK_ERR_BOARD_REPORTED: {
     description:
       "A board sent an ERROR frame; `details` carry the board's code (`boardCode`, a number) and its protocol name (`boardError`).",

@@ -29,9 +29,11 @@ export class BoardOutput {
   private throttleQueue: Uint8Array[] = [];
   private throttleTimer: NodeJS.Timeout | undefined;
 
+  /** `onTransmit(bytes)`: bytes left the board (a small board's loop is blocked meanwhile, uart-sim.ts). */
   constructor(
     private readonly faults: FaultInjector,
     private readonly stats: EmulatorStats,
+    private readonly onTransmit: (bytes: number) => void = () => {},
   ) {}
 
   /** True while the firmware is "hung" (stall()). */
@@ -60,6 +62,7 @@ export class BoardOutput {
   /** Writes bytes as they are (boot noise, garbage), throttled when a slow link is simulated. */
   writeRaw(bytes: Uint8Array): boolean {
     this.stats.bytesSent += bytes.length;
+    this.onTransmit(bytes.length);
     const bps = this.faults.options.bytesPerSecond;
     if (!bps) return this.port?.write(bytes) ?? true;
     this.throttleQueue.push(bytes);

@@ -1,10 +1,16 @@
 /**
- * An emulated hark board, implemented from protocol/SPEC.md: boot noise, HELLO until HELLO_ACK, PING →
- * PONG, button → AUDIO_START / AUDIO / AUDIO_END from a WAV file in the codec the host chose, CAPTURE,
- * LEDs, tones, volume, GPIO and a PCM speaker with credit flow control. It talks over a real
- * pseudo-terminal (socat), so the host opens it exactly like a USB serial device (overPty), or in-process
- * over an in-process device for fast tests (overPort; test/mocks/mock-device.ts), and injects faults
- * (see faults.ts). Every state change is an event, so tests await them instead of polling.
+ * An emulated hark board that behaves like the firmware core (firmware/core, the reference) and
+ * protocol/SPEC.md: boot noise and a leading 0x00, HELLO until HELLO_ACK, host sessions, PING → PONG
+ * (token 0: then HELLO), the host considered gone after 3 silent heartbeats (link-state.ts); buttons
+ * with the firmware's gestures — DOWN, LONG while held past 800 ms, UP, CLICK, DOUBLE (button-sim.ts);
+ * push-to-talk and tap-to-talk streams, CAPTURE, the board VAD (mic-stream.ts); the firmware's LOG lines
+ * (board-log.ts); LEDs, tones, volume, GPIO and a PCM speaker with credit flow control; and, for a profile
+ * with rxWindowBytes (the Uno), a receive ring of that size that really drops bytes when the host sends
+ * faster than the board's loop reads (uart-sim.ts). It talks over a real pseudo-terminal (socat), so the
+ * host opens it exactly like a USB serial device (overPty), or in-process over an in-process device for
+ * fast tests (overPort; test/mocks/mock-device.ts), and injects faults (see faults.ts). Every state
+ * change is an event, so tests await them instead of polling; a test helper whose precondition fails
+ * (utter() while a stream is open) throws at once.
  */
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -13,22 +19,34 @@ import { HarkError } from '../../base/errors.js';
 import { type LinkPort, TtyPort } from '../../base/serial/tty-port.js';
 import { MessageDecoder } from '../../protocol/ts/message-decoder.js';
 import {
+  AudioCodecNames,
   AudioEndReason,
   AudioTrigger,
+  CaptureAction,
+  CaptureMode,
+  codecBit,
   ErrorCode,
   type HelloAck,
+  LED_ALL,
   type Led,
+  LedEffect,
   type Message,
+  SpeakerKindNames,
   type ToneStep,
 } from '../../protocol/ts/messages.js';
-import { getProfile, helloForProfile } from '../profiles/profile-loader.js';
+import { getProfile, helloForProfile, profileFeatures } from '../profiles/profile-loader.js';
 import type { BoardProfile } from '../profiles/profile-schema.js';
+import { dumpConfigLogs } from './board-log.js';
 import { BoardOutput, type EmulatorStats } from './board-output.js';
+import { BoardUser, type Gesture, type Utterance, waitForEvent } from './board-user.js';
+import { ButtonSim } from './button-sim.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { GpioSim } from './gpio-sim.js';
+import { DEFAULT_HELLO_INTERVAL_MS, LinkState } from './link-state.js';
 import { MicStream } from './mic-stream.js';
 import { PtyPair } from './pty-pair.js';
 import { SpeakerSim } from './speaker-sim.js';
+import { UartRx, type UartRxStats } from './uart-sim.js';
 
 export interface EmulatedBoardOptions {
   /** Profile id or object. Default 'emulated'. */
@@ -49,6 +67,11 @@ export interface EmulatedBoardOptions {
   helloIntervalMs?: number;
   /** Announce another protocol major version (tests of the mismatch path). Default 1. */
   versionMajor?: number;
+  /**
+   * Announce and behave as this minor version. 0 = a 1.0 board: host_session is ignored (every
+   * HELLO_ACK in READY resets), PING token 0 in READY gets PONG only, no rx_window_bytes. Default 1.
+   */
+  versionMinor?: number;
   faults?: FaultOptions;
 }
 
@@ -74,15 +97,17 @@ export class EmulatedBoard extends EventEmitter {
     helloSent: 0,
     pingsAnswered: 0,
   };
-  /** The HELLO_ACK in force, or undefined before the handshake (or after the host went away). */
-  ack: HelloAck | undefined;
   readonly leds: LedState[];
   /** Every TONE received, in order. */
   readonly tones: ToneStep[][] = [];
+  /** Every LOG frame the board sent, in order (the firmware's texts, board-log.ts). */
+  readonly logs: { level: number; text: string }[] = [];
   volume = 100;
   readonly gpio: GpioSim;
   readonly speaker: SpeakerSim;
   readonly faults: FaultInjector;
+  /** The link state machine (AWAIT_ACK ⇄ READY, host sessions, host gone). */
+  readonly link: LinkState;
   /** The pty pair when created by overPty(). */
   pty: PtyPair | undefined;
   /** The device path of a board created with overPort() (a test's in-process device). */
@@ -91,10 +116,14 @@ export class EmulatedBoard extends EventEmitter {
 
   private port: LinkPort | undefined;
   private readonly out: BoardOutput;
-  private readonly dec = new MessageDecoder();
+  private readonly dec: MessageDecoder;
   private readonly mic: MicStream;
-  private helloTimer: NodeJS.Timeout | undefined;
-  private hostGoneTimer: NodeJS.Timeout | undefined;
+  private readonly buttons: ButtonSim;
+  private readonly user: BoardUser;
+  /** The small board's receive ring (profiles with rxWindowBytes), else undefined. */
+  private readonly uart: UartRx | undefined;
+  private readonly features: number;
+  private readonly minor: number;
   private bootAt = performance.now();
   private readonly opts: EmulatedBoardOptions;
 
@@ -104,14 +133,44 @@ export class EmulatedBoard extends EventEmitter {
     this.profile = typeof opts.profile === 'object' ? opts.profile : getProfile(opts.profile ?? 'emulated');
     this.uid = opts.uid ?? `emu-${Math.random().toString(16).slice(2, 8)}`;
     this.speed = opts.speed ?? 1;
+    this.minor = opts.versionMinor ?? 1;
+    this.features = profileFeatures(this.profile);
     this.faults = new FaultInjector(opts.faults);
-    this.out = new BoardOutput(this.faults, this.stats);
+    const window = this.minor >= 1 ? (this.profile.rxWindowBytes ?? 0) : 0;
+    this.uart =
+      window > 0
+        ? new UartRx({ bufferBytes: window, baudRate: this.profile.serial.baudRate }, (b) => this.decode(b))
+        : undefined;
+    this.out = new BoardOutput(this.faults, this.stats, (bytes) => this.uart?.transmitted(bytes));
+    this.dec = new MessageDecoder({ maxPayloadBytes: this.profile.maxRxPayload });
+    const send = (m: Message) => this.send(m);
+    this.link = new LinkState(
+      {
+        send,
+        sendHello: () => this.sendHello(),
+        offers: (codec) => (this.helloMicCodecs() & codecBit(codec as 0)) !== 0,
+        defaultCodec: () => AudioCodecNames.id(this.profile.audio.preferredCodec) ?? 0,
+        resetHostFacing: () => this.resetHostFacing(),
+        dumpConfig: (ack) => this.dumpConfig(ack),
+        pong: (token) => ({
+          type: 'PONG',
+          token,
+          uptimeMs: this.uptimeMs(),
+          rxFramesBad: this.rxFramesBad() & 0xffff,
+          audioOverflows: 0,
+        }),
+        emit: (ev, payload) => this.emit(ev, payload),
+        helloIntervalMs: () => this.opts.helloIntervalMs ?? DEFAULT_HELLO_INTERVAL_MS,
+      },
+      this.minor,
+    );
     this.mic = new MicStream(
       {
         sampleRate: this.profile.audio.sampleRate,
-        ack: () => this.ack,
+        features: this.features,
+        ack: () => this.link.ack,
         speed: () => this.speed,
-        send: (m) => this.send(m),
+        send,
         emit: (ev, payload) => this.emit(ev, payload),
         port: () => this.port,
         countChunk: () => this.stats.audioChunksSent++,
@@ -119,15 +178,27 @@ export class EmulatedBoard extends EventEmitter {
       opts.audio,
       opts.repeat ?? false,
     );
+    this.buttons = new ButtonSim(this.profile.buttons.length, {
+      event: (button, event) => this.user.onButtonEvent(button, event),
+      speed: () => this.speed,
+    });
+    this.user = new BoardUser({
+      uid: this.uid,
+      events: this,
+      mic: this.mic,
+      buttons: this.buttons,
+      link: this.link,
+      send,
+      speed: () => this.speed,
+    });
     this.leds = Array.from({ length: this.profile.leds.count }, () => ({
-      effect: 0,
+      effect: LedEffect.OFF,
       r: 0,
       g: 0,
       b: 0,
       periodMs: 0,
       durationMs: 0,
     }));
-    const send = (m: Message) => this.send(m);
     this.gpio = new GpioSim(this.profile, send, (p) => this.emit('gpio', { ...p }));
     this.speaker = new SpeakerSim(
       this.profile.speaker.bufferBytes ?? 0,
@@ -175,6 +246,16 @@ export class EmulatedBoard extends EventEmitter {
     throw new Error('this emulated board was not created with overPty() or overPort()');
   }
 
+  /** The HELLO_ACK in force, or undefined before the handshake (or after the host went away). */
+  get ack(): HelloAck | undefined {
+    return this.link.ack;
+  }
+
+  /** The receive ring's counters (profiles with rxWindowBytes), else undefined. */
+  get rxStats(): Readonly<UartRxStats> | undefined {
+    return this.uart?.stats;
+  }
+
   /** Opens the board side of a serial device and boots (boot noise, then HELLO every second). */
   async attach(path: string): Promise<void> {
     let port: TtyPort;
@@ -203,67 +284,76 @@ export class EmulatedBoard extends EventEmitter {
     this.boot();
   }
 
-  /** Power-on: every state reset, sequence 0, boot noise, HELLO. */
+  /** Power-on: every state reset, sequence 0, boot noise, the leading 0x00 (SPEC §1.3.1), HELLO. */
   private boot(): void {
-    this.stopTimers();
-    this.speaker.halt();
+    this.stopAll();
     this.gpio.reset();
-    this.mic.drop();
-    this.ack = undefined;
     this.out.enc.reset();
     this.dec.resync();
+    this.uart?.reset();
     this.bootAt = performance.now();
-    const noise = this.opts.bootNoise === undefined ? ESP32_BOOT_NOISE : this.opts.bootNoise;
-    // Boot text, then one 0x00 so the host's decoder drops it before the first HELLO (SPEC §2).
-    if (noise) this.out.writeRaw(Buffer.from(`${noise}\x00`, 'latin1'));
-    this.startHello();
+    const noise = this.opts.bootNoise === undefined ? ESP32_BOOT_NOISE : this.opts.bootNoise || '';
+    this.out.writeRaw(Buffer.from(`${noise}\x00`, 'latin1'));
+    this.link.boot();
   }
 
-  private startHello(): void {
-    clearInterval(this.helloTimer);
-    this.sendHello();
-    this.helloTimer = setInterval(() => this.sendHello(), this.opts.helloIntervalMs ?? 1000);
+  private helloMicCodecs(): number {
+    return this.profile.audio.codecs.reduce((m, c) => m | codecBit(AudioCodecNames.id(c)!), 0);
   }
 
   private sendHello(): void {
     const hello = helloForProfile(this.profile, this.opts.firmwareVersion ?? '0.1.0-emu', this.uid);
-    hello.versionMajor = this.opts.versionMajor ?? 1;
+    hello.versionMajor = this.opts.versionMajor ?? hello.versionMajor;
+    hello.versionMinor = this.minor;
+    if (this.minor < 1) hello.rxWindowBytes = 0;
     this.stats.helloSent++;
     this.send(hello);
+  }
+
+  /** dump_config() once per handshake, as LOG frames (firmware/core/device/hark_device.c). */
+  private dumpConfig(ack: HelloAck): void {
+    this.mic.configure(ack);
+    const speakerKind = SpeakerKindNames.id(this.profile.speaker.kind) ?? 0;
+    for (const m of dumpConfigLogs(this.profile.id, ack.audioCodec, speakerKind, this.link.boardVadMayEnd)) {
+      this.send(m);
+    }
+  }
+
+  /** SPEC §2.3.3 / §2.5.2: capture ends (reason 5), speaker stops (state 2), GPIO reports off. */
+  private resetHostFacing(): void {
+    this.mic.abort();
+    this.speaker.stopCurrent();
+    this.gpio.reset();
   }
 
   // ---- input ------------------------------------------------------------------------------------
 
   private receive(bytes: Buffer): void {
     if (this.out.stalled) return; // a hung firmware reads nothing
+    if (this.uart) this.uart.receive(bytes);
+    else this.decode(bytes);
+  }
+
+  private decode(bytes: Uint8Array): void {
     this.dec.push(bytes, (m) => this.handle(m));
   }
 
   private handle(m: Message): void {
-    if (this.ack) this.armHostGone();
+    this.link.heard();
     switch (m.type) {
-      case 'HELLO_ACK': {
-        this.onAck(m);
+      case 'HELLO_ACK':
+        this.link.onAck(m);
         return;
-      }
       case 'PING':
         this.stats.pingsAnswered++;
-        this.send({
-          type: 'PONG',
-          token: m.token,
-          uptimeMs: this.uptimeMs(),
-          rxFramesBad: this.rxBad() & 0xffff,
-          audioOverflows: 0,
-        });
-        if (!this.ack) this.sendHello();
-        this.emit('ping', m.token);
+        this.link.onPing(m.token);
         return;
       case 'ERROR':
         this.emit('host-error', m);
         return;
       default:
     }
-    if (!this.ack) return; // SPEC §2: output messages only after HELLO_ACK
+    if (!this.link.ack) return; // SPEC §2.2.4: output messages only in READY
     switch (m.type) {
       case 'LED':
         this.setLed(m);
@@ -278,11 +368,22 @@ export class EmulatedBoard extends EventEmitter {
         return;
       case 'CAPTURE':
         this.emit('capture', m);
-        if (m.action === 1) {
-          const chunkMs = this.ack.chunkMs || 20;
-          const trigger = m.mode === 1 ? AudioTrigger.CONTINUOUS : AudioTrigger.HOST_CAPTURE;
-          this.mic.start(trigger, m.maxMs ? Math.ceil(m.maxMs / chunkMs) : 0);
-        } else this.mic.end(AudioEndReason.HOST_REQUEST);
+        if (m.action !== CaptureAction.START) {
+          if (this.mic.current) this.mic.end(AudioEndReason.HOST_REQUEST);
+          return;
+        }
+        if (
+          !this.mic.start(
+            m.mode === CaptureMode.CONTINUOUS ? AudioTrigger.CONTINUOUS : AudioTrigger.HOST_CAPTURE,
+            m.maxMs,
+          )
+        ) {
+          this.send({
+            type: 'ERROR',
+            code: ErrorCode.BUSY,
+            message: 'CAPTURE: an utterance is already streaming',
+          });
+        }
         return;
       case 'SPEAKER_START':
         if (this.profile.speaker.kind !== 'pcm') {
@@ -316,38 +417,6 @@ export class EmulatedBoard extends EventEmitter {
     }
   }
 
-  private onAck(m: HelloAck): void {
-    const again = this.ack !== undefined;
-    if (again) {
-      // SPEC §2: a second HELLO_ACK (host reconnected) resets host-facing state: speaker, GPIO reports
-      // and a host-started capture. An utterance the user is holding the button for goes on.
-      this.speaker.halt();
-      this.gpio.reset();
-      if (this.mic.current && this.mic.current.trigger !== AudioTrigger.BUTTON)
-        this.mic.end(AudioEndReason.HOST_REQUEST);
-    }
-    this.ack = m;
-    clearInterval(this.helloTimer);
-    this.helloTimer = undefined;
-    this.armHostGone();
-    this.emit('ack', m);
-  }
-
-  /** SPEC §4.1: a board that hears nothing for 3 heartbeat intervals may consider the host gone. */
-  private armHostGone(): void {
-    clearTimeout(this.hostGoneTimer);
-    const hb = this.ack?.heartbeatMs ?? 0;
-    if (hb === 0) return;
-    this.hostGoneTimer = setTimeout(() => {
-      this.ack = undefined;
-      this.mic.drop();
-      this.speaker.halt();
-      this.gpio.reset();
-      this.emit('host-gone');
-      this.startHello();
-    }, 3 * hb);
-  }
-
   private setLed(m: Led): void {
     const set = (i: number) => {
       this.leds[i] = {
@@ -359,71 +428,43 @@ export class EmulatedBoard extends EventEmitter {
         durationMs: m.durationMs,
       };
     };
-    if (m.index === 0xff) for (let i = 0; i < this.leds.length; i++) set(i);
+    if (m.index === LED_ALL) for (let i = 0; i < this.leds.length; i++) set(i);
     else if (m.index < this.leds.length) set(m.index);
     else {
       this.send({ type: 'ERROR', code: ErrorCode.BAD_MESSAGE, message: `no LED ${m.index}` });
       return;
     }
-    this.emit('led', { index: m.index, ...this.leds[m.index === 0xff ? 0 : m.index]! });
+    this.emit('led', { index: m.index, ...this.leds[m.index === LED_ALL ? 0 : m.index]! });
   }
 
-  // ---- microphone ---------------------------------------------------------------------------------
+  // ---- buttons and microphone (board-user.ts) -----------------------------------------------------
 
-  /** Presses button `button`: BUTTON down, and (button 0) an utterance starts. */
+  /**
+   * Presses button `button` (the debounced edge): BUTTON DOWN, and on button 0 with no stream open a
+   * push-to-talk stream starts; held 800 ms (board time) it sends LONG. A press while a stream is open
+   * only reports the button, as the firmware does (SPEC §9.1.2).
+   */
   press(button = 0): void {
-    if (!this.ack) return;
-    this.send({ type: 'BUTTON', button, event: 0 });
-    if (button === 0) this.mic.start(AudioTrigger.BUTTON, 0);
+    this.buttons.press(button);
   }
 
-  /** Releases it: BUTTON up, and the utterance ends (reason: button released). */
+  /** Releases it: BUTTON UP (then CLICK or DOUBLE later); a push-to-talk stream ends (§9.2). */
   release(button = 0): void {
-    if (!this.ack) return;
-    this.send({ type: 'BUTTON', button, event: 1 });
-    if (button === 0) this.mic.end(AudioEndReason.BUTTON_RELEASED);
+    this.buttons.release(button);
+  }
+
+  /** A gesture: 'click', 'double' or 'long' (board-user.ts); resolves once its BUTTON event went out. */
+  gesture(kind: Gesture, button = 0): Promise<void> {
+    return this.user.gesture(kind, button);
   }
 
   /**
    * Press, stream the whole audio source, release. Resolves with the stream id, the chunks sent, and
-   * `interrupted` when the utterance ended before the audio did (host gone, unplugged, CAPTURE stop).
+   * `interrupted` when the utterance ended before the audio did. Throws HARK_ERR_BOARD_EMULATOR at once
+   * before the handshake, while a stream is open or while the button is held (board-user.ts).
    */
-  async utter(): Promise<{ stream: number; chunks: number; interrupted: boolean }> {
-    this.mic.source.rewind();
-    this.press(0);
-    const s = this.mic.current;
-    if (!s)
-      throw new HarkError(
-        'HARK_ERR_BOARD_EMULATOR',
-        'emulated board: cannot speak before the host acknowledged HELLO',
-      );
-    let result: { stream: number; chunks: number; interrupted: boolean } | undefined;
-    // Released inside the event, synchronously: on a busy machine the mic sends every chunk that is
-    // due in one go, and a release one tick later would add chunks of silence past the audio.
-    const finish = () => {
-      if (result) return;
-      const interrupted = this.mic.current !== s;
-      result = { stream: s.id, chunks: s.chunk, interrupted };
-      if (!interrupted) this.release(0);
-    };
-    if (this.mic.source.length > 0) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.off('audio-exhausted', done);
-          this.off('stream-end', done);
-          this.off('host-gone', done);
-          this.off('unplugged', done);
-          finish();
-          resolve();
-        };
-        this.on('audio-exhausted', done);
-        this.on('stream-end', done);
-        this.on('host-gone', done);
-        this.on('unplugged', done);
-      });
-    }
-    finish();
-    return result!;
+  utter(): Promise<Utterance> {
+    return this.user.utter();
   }
 
   /** Replaces what the microphone hears from the next utterance on (`repeat`: loop it). */
@@ -436,10 +477,26 @@ export class EmulatedBoard extends EventEmitter {
     return this.mic.current !== undefined;
   }
 
+  /**
+   * Resolves with the payload of the next `event` matching `predicate`; rejects with
+   * HARK_ERR_BOARD_EMULATOR after `timeoutMs` (NativeBoard has the same method).
+   */
+  waitFor<T = unknown>(
+    event: string,
+    predicate: (payload: T) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<T> {
+    return waitForEvent(this, `emulated board ${this.uid}`, event, predicate, timeoutMs);
+  }
+
   // ---- output and faults ------------------------------------------------------------------------
 
   /** Encodes and writes one message through the fault injector. Returns write()'s backpressure flag. */
   send(m: Message): boolean {
+    if (m.type === 'LOG') {
+      this.logs.push({ level: m.level, text: m.text });
+      this.emit('log', { level: m.level, text: m.text });
+    }
     return this.out.send(m);
   }
 
@@ -473,13 +530,19 @@ export class EmulatedBoard extends EventEmitter {
     writeFileSync(path, encodeWav(this.speakerAudio()));
   }
 
+  /**
+   * Presses the board's reset button: it boots again on the same port (boot noise, leading 0x00,
+   * HELLO with seq 0) and forgets the host. The port stays open, unlike unplug().
+   */
+  async reset(): Promise<void> {
+    this.emit('reset');
+    this.boot();
+  }
+
   /** Pulls the USB cable: the port closes and (over a pty) both device paths disappear. */
   async unplug(): Promise<void> {
     this.needsPty('unplug()');
-    this.stopTimers();
-    this.speaker.halt();
-    this.mic.drop();
-    this.ack = undefined;
+    this.stopAll();
     this.emit('unplugged');
     await this.closePort();
     await this.pty?.unplug();
@@ -504,9 +567,9 @@ export class EmulatedBoard extends EventEmitter {
 
   /** Stops everything and removes the pty pair (or frees the mock device's path). */
   async close(): Promise<void> {
-    this.stopTimers();
-    this.speaker.halt();
+    this.stopAll();
     this.gpio.reset();
+    this.uart?.close();
     await this.closePort();
     await this.pty?.close();
     this.removeAllListeners();
@@ -520,19 +583,21 @@ export class EmulatedBoard extends EventEmitter {
     await port?.close();
   }
 
-  private stopTimers(): void {
-    clearInterval(this.helloTimer);
-    clearTimeout(this.hostGoneTimer);
-    this.helloTimer = undefined;
-    this.hostGoneTimer = undefined;
+  /** No timers, no stream, no playback, no gesture in progress, no handshake (reset, unplug, close). */
+  private stopAll(): void {
+    this.link.stop();
+    this.link.ack = undefined;
     this.mic.drop();
+    this.speaker.halt();
+    this.buttons.reset();
   }
 
   private uptimeMs(): number {
     return Math.floor(performance.now() - this.bootAt) >>> 0;
   }
 
-  private rxBad(): number {
+  /** Frames this board dropped since reset: framing errors and bad payloads (SPEC §4.2.4). */
+  private rxFramesBad(): number {
     const s = this.dec.stats;
     return s.crcErrors + s.malformed + s.oversized + s.truncated + s.badPayload;
   }

@@ -6,16 +6,20 @@
 import { concatPcm } from '../../base/audio/concat.js';
 import { BYTES_PER_SAMPLE, decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import {
+  AudioCodec,
   type AudioCodecId,
   ErrorCode,
   type Message,
   type SpeakerData,
   type SpeakerStart,
+  SpeakerState,
 } from '../../protocol/ts/messages.js';
 
 export interface SpeakerStats {
   streams: number;
   bytesReceived: number;
+  /** SPEAKER_DATA frames for a stream that is not playing: ignored and counted (SPEC §4.6.8). */
+  ignoredFrames: number;
   overruns: number;
   underruns: number;
   /** Largest number of bytes ever buffered at once (never above the buffer size unless overrun). */
@@ -28,6 +32,7 @@ export class SpeakerSim {
   readonly stats: SpeakerStats = {
     streams: 0,
     bytesReceived: 0,
+    ignoredFrames: 0,
     overruns: 0,
     underruns: 0,
     maxBufferedBytes: 0,
@@ -70,14 +75,19 @@ export class SpeakerSim {
     this.freed = 0;
     this.ending = false;
     this.starved = false;
-    this.outstanding = this.bufferBytes;
-    this.credit(this.bufferBytes, 0);
+    const first = m.codec === AudioCodec.PCM16 ? this.bufferBytes & ~1 : this.bufferBytes;
+    this.outstanding = first;
+    this.credit(first, 0);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.onEvent('start', { stream: m.stream, codec: m.codec, sampleRate: m.sampleRate });
   }
 
   data(m: SpeakerData): void {
-    if (m.stream !== this.stream || !this.timer) return;
+    if (m.stream !== this.stream || !this.timer) {
+      this.stats.ignoredFrames++;
+      this.onEvent('ignored', { stream: m.stream, bytes: m.data.length });
+      return;
+    }
     let bytes = m.data;
     if (bytes.length > this.outstanding) {
       this.stats.overruns++;
@@ -110,7 +120,12 @@ export class SpeakerSim {
     this.finish(2);
   }
 
-  /** Stops without a message (board reset, host reconnect). */
+  /** SPEC §2.3.3: the host reconnected or went away: a playing stream stops with state 2. */
+  stopCurrent(): void {
+    if (this.timer) this.stop(this.stream);
+  }
+
+  /** Stops without a message (power-on reset, unplug). */
   halt(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -137,15 +152,17 @@ export class SpeakerSim {
       }
     }
     if (this.freed >= this.bufferBytes / 4) {
-      this.outstanding += this.freed;
-      this.credit(this.freed, 0);
-      this.freed = 0;
+      // SPEC §4.6.6: credit in whole samples (PCM16: even); the odd byte waits for the next grant.
+      const grant = this.codec === AudioCodec.PCM16 ? this.freed & ~1 : this.freed;
+      this.outstanding += grant;
+      this.credit(grant, 0);
+      this.freed -= grant;
     }
   }
 
   private finish(state: 1 | 2): void {
     this.halt();
-    this.credit(0, state);
+    this.credit(0, state === 1 ? SpeakerState.FINISHED : SpeakerState.STOPPED);
     this.onEvent(state === 1 ? 'finished' : 'stopped', { stream: this.stream });
   }
 

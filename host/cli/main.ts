@@ -36,6 +36,10 @@ export const SUBCOMMANDS: Record<string, { summary: string; module: string }> = 
     module: './doctor.js',
   },
   config: { summary: 'show or change settings: hark config get|set|unset|path', module: './config-cmd.js' },
+  conformance: {
+    summary: "check a board's firmware against protocol/SPEC.md, clause by clause",
+    module: './conformance.js',
+  },
 };
 
 export const USAGE = `hark — give a microcontroller board a voice

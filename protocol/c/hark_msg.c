@@ -147,17 +147,12 @@ static void io_tones(io_t *io, uint8_t *count, hark_tone_step_t *steps, uint8_t 
     }
 }
 
-/* A field a later minor version appended is absent when an older sender's payload ends before it. */
-static int absent(const io_t *io)
-{
-    return !io->enc && io->status == HARK_OK && io->pos == io->cap;
-}
-
-/* One field of a HARK_LAYOUT_<NAME> list (hark_layout.h). An appended field (since > 0) that an older
-   sender left out reads as 0 (only integers are ever appended); for the others the `since` test folds
+/* One field of a HARK_LAYOUT_<NAME> list (hark_layout.h). An appended field (since > 0) is absent when
+   an older sender's payload ends right before it, and reads as 0 (only integers are ever appended; a
+   payload cut inside it fails in the field's own bounds check). For the others the `since` test folds
    away at compile time. */
 #define IO_FIELD(KIND, p, name, max, since) \
-    if ((since) == 0 || !absent(io)) {       \
+    if ((since) == 0 || io->enc || io->pos < io->cap) { \
         IO_##KIND(p, name, max);             \
     } else {                                 \
         ZERO_##KIND(p, name);                \

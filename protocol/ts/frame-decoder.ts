@@ -6,7 +6,7 @@
  */
 import { cobsDecodeNoZeros } from './cobs.js';
 import { crc16 } from './crc16.js';
-import { FRAME_OVERHEAD_BYTES, type Frame, MAX_COBS_FRAME_BYTES } from './messages.js';
+import { FRAME_OVERHEAD_BYTES, type Frame, MAX_COBS_FRAME_BYTES, MAX_PAYLOAD_BYTES } from './messages.js';
 
 /** Counters of a {@link FrameDecoder}; all only ever grow. */
 export interface FrameStats {
@@ -33,13 +33,35 @@ export const newFrameStats = (): FrameStats => ({
   bytes: 0,
 });
 
+export interface FrameDecoderOptions {
+  /**
+   * Largest payload this receiver accepts (a board's HELLO.max_rx_payload); a longer frame is counted
+   * as oversized. The buffer is `maxPayloadBytes + 6 + ⌊(maxPayloadBytes + 5) / 254⌋` bytes, the C
+   * decoder's HARK_FRAME_DECODER_BUF_BYTES. Default MAX_PAYLOAD_BYTES (1024).
+   */
+  maxPayloadBytes?: number;
+}
+
+/** Decoder buffer for a payload limit (HARK_FRAME_DECODER_BUF_BYTES). */
+export const frameDecoderBufBytes = (maxPayloadBytes: number): number =>
+  maxPayloadBytes + 6 + Math.floor((maxPayloadBytes + 5) / 254);
+
 export class FrameDecoder {
   /** Live counters (read them any time; do not write). */
   readonly stats: Readonly<FrameStats> = newFrameStats();
-  private readonly buf = new Uint8Array(MAX_COBS_FRAME_BYTES);
+  private readonly buf: Uint8Array;
+  private readonly limit: number;
   private len = 0;
   /** Set after an oversized chunk overflowed the buffer: skip to the next delimiter. */
   private discarding = false;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.limit = Math.min(
+      MAX_COBS_FRAME_BYTES,
+      frameDecoderBufBytes(options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES),
+    );
+    this.buf = new Uint8Array(this.limit);
+  }
 
   /** Bytes buffered towards the next frame (for diagnostics). */
   get pendingBytes(): number {
@@ -60,7 +82,7 @@ export class FrameDecoder {
       const segEnd = zero < 0 ? n : zero;
       if (!this.discarding) {
         const segLen = segEnd - i;
-        if (this.len + segLen > MAX_COBS_FRAME_BYTES) {
+        if (this.len + segLen > this.limit) {
           this.discarding = true;
           this.len = 0;
         } else if (segLen > 0) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cobsEncode } from './cobs.js';
 import { crc16 } from './crc16.js';
-import { FrameDecoder } from './frame-decoder.js';
+import { FrameDecoder, frameDecoderBufBytes } from './frame-decoder.js';
 import { encodeFrame, maxWireFrameBytes } from './frame-encoder.js';
 import { type Frame, MAX_PAYLOAD_BYTES, MAX_WIRE_FRAME_BYTES } from './messages.js';
 
@@ -130,4 +130,16 @@ test('an exception thrown by onFrame propagates and leaves the decoder usable', 
   const frames: Frame[] = [];
   d.push(encodeFrame(5, 1, new Uint8Array(1)), (f) => frames.push(f));
   assert.equal(frames.length, 1);
+});
+
+test('a decoder with a small payload limit counts bigger frames as oversized and keeps decoding', () => {
+  const d = new FrameDecoder({ maxPayloadBytes: 64 });
+  const frames: number[] = [];
+  const big = encodeFrame(0x41, 1, new Uint8Array(65).fill(7));
+  const fits = encodeFrame(0x41, 2, new Uint8Array(64).fill(7));
+  d.push(Buffer.concat([big, fits]), (f) => frames.push(f.payload.length));
+  assert.deepEqual(frames, [64]);
+  assert.equal(d.stats.oversized, 1);
+  assert.equal(frameDecoderBufBytes(1024), 1034, 'the C macro for 1024: HARK_MAX_COBS_FRAME_BYTES');
+  assert.equal(frameDecoderBufBytes(64), 70);
 });

@@ -19,6 +19,8 @@ export interface MessageStats extends FrameStats {
 }
 
 export interface MessageDecoderOptions {
+  /** Largest payload accepted (see FrameDecoderOptions.maxPayloadBytes). Default 1024. */
+  maxPayloadBytes?: number;
   /** Called for each dropped frame of unknown type or with a bad payload. Default: none. */
   onDrop?: (reason: 'unknown_type' | 'bad_payload', frame: Frame, detail: string) => void;
 }
@@ -27,13 +29,16 @@ export interface MessageDecoderOptions {
 const RESTART_GAP = 0x8000;
 
 export class MessageDecoder {
-  private readonly frames = new FrameDecoder();
+  private readonly frames: FrameDecoder;
   private readonly counters = { unknownType: 0, badPayload: 0, framesLost: 0, seqRestarts: 0 };
   private lastSeq = -1;
   private readonly onDrop: MessageDecoderOptions['onDrop'];
 
   constructor(options: MessageDecoderOptions = {}) {
     this.onDrop = options.onDrop;
+    this.frames = new FrameDecoder(
+      options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes },
+    );
   }
 
   /** A snapshot of every counter (frame-level and message-level). */

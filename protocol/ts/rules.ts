@@ -3,6 +3,7 @@
  * and gesture timings that both ends and every implementation (host link, firmware, emulator,
  * `hark conformance`) must agree on. hark_protocol.h carries them as HARK_SPEC_* constants.
  */
+import { randomInt } from 'node:crypto';
 import { adpcmBlockBytes } from './audio/ima-adpcm.js';
 import { AudioCodec, type AudioCodecId, MAX_PAYLOAD_BYTES } from './messages.js';
 
@@ -66,3 +67,6 @@ export function speakerStallMs(bufferBytes: number, bytesPerSecond: number): num
   const playMs = bytesPerSecond > 0 ? (1000 * bufferBytes) / bytesPerSecond : 0;
   return Math.max(SPEAKER_STALL_MIN_MS, Math.ceil(2 * playMs));
 }
+
+/** §2.3.1: a random non-zero HELLO_ACK.host_session for a new handshake. */
+export const drawHostSession = (): number => randomInt(1, 0x1_0000_0000);

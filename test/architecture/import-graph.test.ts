@@ -22,6 +22,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   'boards/native': ['boards/emulator'],
   'boards/simavr': ['boards/native'],
   'boards/pin-headers': ['boards/profiles'],
+  'boards/conformance': ['base'],
   'boards/index': ['boards/native', 'boards/emulator'],
   'host/events': ['base'],
   'host/grammar': ['base'],
@@ -42,7 +43,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   'host/rooms': ['host/sessions'],
   'host/pipeline': ['host/sessions', 'host/wyoming', 'host/mqtt', 'host/dashboard', 'host/rooms'],
   'host/index': ['host/pipeline', 'host/serialport'],
-  'host/cli': ['host/index', 'boards/index'],
+  'host/cli': ['host/index', 'boards/index', 'boards/conformance'],
 };
 
 /** The unit a repository path belongs to, or undefined for scaffolding (tests, test/, examples/). */

@@ -1,8 +1,9 @@
 /**
  * One scenario, two boards: the TypeScript EmulatedBoard (boards/emulator/) and the NativeBoard (the
  * firmware's C, firmware/native/) behind the host's real LinkManager. Both must give the host the same
- * handshake, a gap-free sample-exact utterance, LED state, GPIO answers and a finished playback —
- * which is what lets host tests written against one stand for the other.
+ * handshake and start-up LOG frames, the same button gestures (LONG while held, CLICK, DOUBLE, a press
+ * during a host capture), a gap-free sample-exact utterance, LED state, GPIO answers and a finished
+ * playback — which is what lets host tests written against one stand for the other.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +15,20 @@ import { encodeWav } from '../../base/audio/wav.js';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
 import { NativeBoard } from '../../boards/native/native-board.js';
 import type { AudioRouteMessage } from '../../host/link/audio-route.js';
-import { type BoardInfo, LinkManager } from '../../host/link/index.js';
-import { AudioCodec, AudioEndReason, ErrorCode } from '../../protocol/ts/messages.js';
-import { nextMessage, pingBarrier } from '../helpers/link.js';
+import { type BoardInfo, LinkManager, type MessageEvent } from '../../host/link/index.js';
+import {
+  AudioCodec,
+  AudioEndReason,
+  AudioTrigger,
+  ButtonEvent,
+  ErrorCode,
+  type Message,
+} from '../../protocol/ts/messages.js';
+import { nextMessage, pingBarrier, waitFor } from '../helpers/link.js';
+
+const isButton = (m: Message, event: number) => m.type === 'BUTTON' && m.button === 0 && m.event === event;
+const buttonEvents = (ms: Message[]) =>
+  ms.flatMap((m) => (m.type === 'BUTTON' && m.button === 0 ? [m.event] : []));
 
 const RATE = 16000;
 const ramp = (n: number) => Int16Array.from({ length: n }, (_, i) => i & 0x3fff);
@@ -31,6 +43,19 @@ interface TestBoard {
   once(event: 'led', listener: () => void): unknown;
   close(): Promise<void>;
 }
+
+/**
+ * The API both drivers share, checked at compile time: a NativeBoard and an EmulatedBoard each fit it,
+ * so a host test written against one runs against the other.
+ */
+type SharedBoardApi = Pick<
+  EmulatedBoard,
+  'hostPath' | 'uid' | 'leds' | 'press' | 'release' | 'setPin' | 'close'
+>;
+const nativeFits = (b: NativeBoard): SharedBoardApi => b;
+const emulatorFits = (b: EmulatedBoard): SharedBoardApi => b;
+void nativeFits;
+void emulatorFits;
 
 const makers: Record<string, (wav: string) => Promise<TestBoard>> = {
   'TypeScript emulator': async () =>
@@ -48,6 +73,8 @@ for (const [kind, make] of Object.entries(makers)) {
     let board: TestBoard;
     let link: LinkManager;
     let info: BoardInfo;
+    /** Every message the board sent, from before the handshake on. */
+    const seen: Message[] = [];
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'hark-parity-'));
@@ -56,6 +83,7 @@ for (const [kind, make] of Object.entries(makers)) {
       board = await make(wav);
       link = await LinkManager.start();
       link.on('error', () => {});
+      link.on('message', (e: MessageEvent) => seen.push(e.message));
       info = await link.open({ path: board.hostPath, profile: 'emulated' });
       // open() resolves when the host has sent HELLO_ACK; the barrier proves the board has processed
       // the ACK too, so a press now is a real utterance.
@@ -76,6 +104,101 @@ for (const [kind, make] of Object.entries(makers)) {
         [2, 4, 5, 34],
       );
       assert.equal(info.codec, AudioCodec.PCM16);
+    });
+
+    test("right after HELLO_ACK: the firmware's start-up LOG frames, word for word", () => {
+      const logs = seen.filter((m) => m.type === 'LOG').map((m) => (m.type === 'LOG' ? m.text : ''));
+      assert.deepEqual(logs.slice(0, 4), [
+        'link: AWAIT_ACK -> READY',
+        'emulated',
+        'mic: streaming PCM16',
+        'speaker: PCM, credit flow',
+      ]);
+    });
+
+    test('a hold past 800 ms: DOWN, LONG while held, UP; the push-to-talk stream ends at UP (reason 0)', async () => {
+      const from = seen.length;
+      const started = nextMessage(link, 'AUDIO_START');
+      const long = waitFor<MessageEvent>(link, 'message', (e) => isButton(e.message, ButtonEvent.LONG), 5000);
+      board.press();
+      assert.equal((await started).trigger, AudioTrigger.BUTTON);
+      await long;
+      const ended = nextMessage(link, 'AUDIO_END');
+      board.release();
+      assert.equal((await ended).reason, AudioEndReason.BUTTON_RELEASED);
+      assert.deepEqual(buttonEvents(seen.slice(from)), [ButtonEvent.DOWN, ButtonEvent.LONG, ButtonEvent.UP]);
+    });
+
+    test('a short press: DOWN, UP, then CLICK; two short presses: DOWN, UP, DOWN, UP, DOUBLE and no CLICK', async () => {
+      const from = seen.length;
+      const down = () =>
+        waitFor<MessageEvent>(link, 'message', (e) => isButton(e.message, ButtonEvent.DOWN), 5000);
+      const up = () =>
+        waitFor<MessageEvent>(link, 'message', (e) => isButton(e.message, ButtonEvent.UP), 5000);
+      const click = waitFor<MessageEvent>(
+        link,
+        'message',
+        (e) => isButton(e.message, ButtonEvent.CLICK),
+        5000,
+      );
+      let d = down();
+      board.press();
+      await d;
+      let u = up();
+      board.release();
+      await u;
+      await click;
+      const second = seen.length;
+      const dbl = waitFor<MessageEvent>(
+        link,
+        'message',
+        (e) => isButton(e.message, ButtonEvent.DOUBLE),
+        5000,
+      );
+      d = down();
+      board.press();
+      await d;
+      u = up();
+      board.release();
+      await u;
+      d = down();
+      board.press();
+      await d;
+      board.release();
+      await dbl;
+      assert.deepEqual(buttonEvents(seen.slice(from, second)), [
+        ButtonEvent.DOWN,
+        ButtonEvent.UP,
+        ButtonEvent.CLICK,
+      ]);
+      assert.deepEqual(buttonEvents(seen.slice(second)), [
+        ButtonEvent.DOWN,
+        ButtonEvent.UP,
+        ButtonEvent.DOWN,
+        ButtonEvent.UP,
+        ButtonEvent.DOUBLE,
+      ]);
+      await pingBarrier(link, info.boardId);
+    });
+
+    test('a press while a host capture streams is a BUTTON event only: no second stream, the capture goes on', async () => {
+      const started = nextMessage(link, 'AUDIO_START');
+      await link.send(info.boardId, { type: 'CAPTURE', action: 1, mode: 1, maxMs: 0 });
+      const start = await started;
+      assert.equal(start.trigger, AudioTrigger.CONTINUOUS);
+      const from = seen.length;
+      const up = waitFor<MessageEvent>(link, 'message', (e) => isButton(e.message, ButtonEvent.UP), 5000);
+      board.press();
+      await waitFor<MessageEvent>(link, 'message', (e) => isButton(e.message, ButtonEvent.DOWN), 5000);
+      board.release();
+      await up;
+      await pingBarrier(link, info.boardId);
+      const after = seen.slice(from);
+      assert.equal(after.filter((m) => m.type === 'AUDIO_START').length, 0, 'no second stream');
+      assert.equal(after.filter((m) => m.type === 'AUDIO_END').length, 0, 'the capture goes on');
+      const ended = nextMessage(link, 'AUDIO_END');
+      await link.send(info.boardId, { type: 'CAPTURE', action: 0, mode: 0, maxMs: 0 });
+      assert.equal((await ended).reason, AudioEndReason.HOST_REQUEST);
     });
 
     test('a held button gives one gap-free, sample-exact utterance', async () => {

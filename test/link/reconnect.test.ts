@@ -106,7 +106,9 @@ test('100 unplug/replug cycles leak no file descriptors, timers or listeners', a
 });
 
 test('a restarted host finds a board that the previous host had acknowledged (HELLO after 3 silent heartbeats)', async () => {
-  const board = await EmulatedBoard.overPty({ uid: 'restart', helloIntervalMs: 200 });
+  // A 1.0 board: it answers the new host's PING with PONG only and comes back after its timeout
+  // (SPEC §2.4.3). A 1.1 board comes back at once (boards/emulator/emulated-board-1-1.test.ts).
+  const board = await EmulatedBoard.overPty({ uid: 'restart', helloIntervalMs: 200, versionMinor: 0 });
   try {
     const first = await LinkManager.start({ heartbeatMs: 300 });
     const acked = waitFor(board, 'ack');
