@@ -15,6 +15,7 @@ import {
 } from '../../protocol/ts/messages.js';
 import { maxChunkMs } from '../../protocol/ts/rules.js';
 import { type Check, type CheckContext, expect, needs11, Skip } from './check.js';
+import { startCapture, stopCapture } from './steps.js';
 
 type Stamped<T extends 'AUDIO' | 'AUDIO_START' | 'AUDIO_END'> = MessageOf<T> & { seq: number; at: number };
 
@@ -141,13 +142,7 @@ export const AUDIO_CHECKS: Check[] = [
     title: 'CAPTURE stop ends the stream with reason 3; CAPTURE start while streaming is ERROR BUSY',
     async run(ctx) {
       const since = performance.now();
-      await ctx.host.send({
-        type: 'CAPTURE',
-        action: CaptureAction.START,
-        mode: CaptureMode.CONTINUOUS,
-        maxMs: 0,
-      });
-      const start = await ctx.host.next('AUDIO_START', { since });
+      const start = await startCapture(ctx, CaptureMode.CONTINUOUS);
       expect(start.trigger === AudioTrigger.CONTINUOUS, `trigger ${start.trigger}, expected 3 (continuous)`);
       const busyFrom = performance.now();
       await ctx.host.send({
@@ -158,13 +153,7 @@ export const AUDIO_CHECKS: Check[] = [
       });
       const err = await ctx.host.next('ERROR', { since: busyFrom, what: 'ERROR BUSY' });
       expect(err.code === ErrorCode.BUSY, `ERROR code ${err.code}, expected ${ErrorCode.BUSY} (busy)`);
-      await ctx.host.send({
-        type: 'CAPTURE',
-        action: CaptureAction.STOP,
-        mode: CaptureMode.SINGLE,
-        maxMs: 0,
-      });
-      const end = await ctx.host.next('AUDIO_END', { since, pred: (e) => e.stream === start.stream });
+      const end = await stopCapture(ctx, start.stream);
       expect(end.reason === AudioEndReason.HOST_REQUEST, `AUDIO_END reason ${end.reason}, expected 3`);
       expect(ctx.host.all('AUDIO_START', since).length === 1, 'a second stream started');
     },

@@ -7,12 +7,11 @@ import {
   AudioTrigger,
   ButtonEvent,
   ButtonEventNames,
-  CaptureAction,
-  CaptureMode,
   type MessageOf,
 } from '../../protocol/ts/messages.js';
 import { BUTTON_DOUBLE_MS, BUTTON_LONG_MS } from '../../protocol/ts/rules.js';
 import { type Check, type CheckContext, CheckFailure, expect, Skip } from './check.js';
+import { startCapture, stopCapture } from './steps.js';
 
 type ButtonMsg = MessageOf<'BUTTON'> & { seq: number; at: number };
 
@@ -178,13 +177,7 @@ export const BUTTON_CHECKS: Check[] = [
     async run(ctx) {
       if (!ctx.driver) return new Skip('needs the button pressed while a capture runs: a driven board only');
       const since = performance.now();
-      await ctx.host.send({
-        type: 'CAPTURE',
-        action: CaptureAction.START,
-        mode: CaptureMode.CONTINUOUS,
-        maxMs: 0,
-      });
-      const start = await ctx.host.next('AUDIO_START', { since });
+      const start = await startCapture(ctx);
       const skip = await perform(ctx, 'click');
       if (skip) return skip;
       await eventsUntil(ctx, since, ButtonEvent.CLICK, 10_000);
@@ -193,13 +186,7 @@ export const BUTTON_CHECKS: Check[] = [
         !ctx.host.all('AUDIO_END', since).some((e) => e.stream === start.stream),
         'the press ended the capture',
       );
-      await ctx.host.send({
-        type: 'CAPTURE',
-        action: CaptureAction.STOP,
-        mode: CaptureMode.SINGLE,
-        maxMs: 0,
-      });
-      await ctx.host.next('AUDIO_END', { since, pred: (e) => e.stream === start.stream });
+      await stopCapture(ctx, start.stream);
     },
   },
 ];

@@ -18,43 +18,17 @@ import {
 } from '../../protocol/ts/messages.js';
 import { HELLO_INTERVAL_MS, HOST_GONE_HEARTBEATS } from '../../protocol/ts/rules.js';
 import { type Check, type CheckContext, expect, KEEPALIVE_TOKEN_MIN, needs11, Skip } from './check.js';
+import { ackEnds, badFrames, grew, nextToken, startCapture, stopCapture } from './steps.js';
 
-let tokens = 0x1000;
-const token = () => ++tokens;
-
-/** The board's rx_frames_bad now (a PING barrier: everything sent before has been processed). */
-async function badFrames(ctx: CheckContext): Promise<number> {
-  return (await ctx.host.ping(token())).rxFramesBad;
-}
-const delta = (before: number, after: number) => (after - before) & 0xffff;
+const token = nextToken;
+const delta = grew;
 
 /** A valid frame of `m` with the host's next seq, as bytes (to be damaged by the caller). */
 function frameOf(ctx: CheckContext, m: Message): Uint8Array {
   return Uint8Array.from(ctx.host.enc.encode(m));
 }
 
-/** Opens a continuous capture and waits for its AUDIO_START. */
-async function openCapture(ctx: CheckContext): Promise<number> {
-  const since = performance.now();
-  await ctx.host.send({
-    type: 'CAPTURE',
-    action: CaptureAction.START,
-    mode: CaptureMode.CONTINUOUS,
-    maxMs: 0,
-  });
-  const start = await ctx.host.next('AUDIO_START', { since, what: 'AUDIO_START after CAPTURE start' });
-  return start.stream;
-}
-
-async function stopCapture(ctx: CheckContext, stream: number): Promise<void> {
-  const since = performance.now();
-  await ctx.host.send({ type: 'CAPTURE', action: CaptureAction.STOP, mode: CaptureMode.SINGLE, maxMs: 0 });
-  await ctx.host.next('AUDIO_END', {
-    since,
-    pred: (e) => e.stream === stream,
-    what: `AUDIO_END of stream ${stream}`,
-  });
-}
+const openCapture = async (ctx: CheckContext): Promise<number> => (await startCapture(ctx)).stream;
 
 export const LINK_CHECKS: Check[] = [
   {
@@ -255,14 +229,8 @@ export const LINK_CHECKS: Check[] = [
     title: 'a HELLO_ACK with another host_session is a reconnect: an open capture ends with reason 5',
     async run(ctx) {
       const stream = await openCapture(ctx);
-      const since = performance.now();
       const ack = { ...ctx.ack, hostSession: (ctx.ack.hostSession % 0xfffffffe) + 1 };
-      await ctx.host.send(ack);
-      const end = await ctx.host.next('AUDIO_END', {
-        since,
-        pred: (e) => e.stream === stream,
-        what: 'AUDIO_END after a new session',
-      });
+      const end = await ackEnds(ctx, ack, stream);
       ctx.ack = ack;
       expect(end.reason === AudioEndReason.ERROR, `AUDIO_END reason ${end.reason}, expected 5 (error)`);
       await ctx.host.ping(token());
@@ -275,14 +243,7 @@ export const LINK_CHECKS: Check[] = [
       const skip = needs11(ctx);
       if (skip) return skip;
       const stream = await openCapture(ctx);
-      const since = performance.now();
-      const ack = { ...ctx.ack, hostSession: 0 };
-      await ctx.host.send(ack);
-      const end = await ctx.host.next('AUDIO_END', {
-        since,
-        pred: (e) => e.stream === stream,
-        what: 'AUDIO_END after session 0',
-      });
+      const end = await ackEnds(ctx, { ...ctx.ack, hostSession: 0 }, stream);
       expect(end.reason === AudioEndReason.ERROR, `AUDIO_END reason ${end.reason}, expected 5`);
       await ctx.handshake();
     },

@@ -134,7 +134,8 @@ export class BoardUser {
     }
     buttons.press(0);
     const s = mic.current;
-    if (!s) throw new HarkError('HARK_ERR_BOARD_EMULATOR', `emulated board ${uid}: the press started no stream`);
+    if (!s)
+      throw new HarkError('HARK_ERR_BOARD_EMULATOR', `emulated board ${uid}: the press started no stream`);
     let result: Utterance | undefined;
     // Released inside the event, synchronously: on a busy machine the mic sends every chunk that is due
     // in one go, and a release one tick later would add chunks of silence past the audio.
