@@ -108,14 +108,17 @@ test('100 unplug/replug cycles leak no file descriptors, timers or listeners', a
 test('a restarted host finds a board that the previous host had acknowledged (HELLO after 3 silent heartbeats)', async () => {
   // A 1.0 board: it answers the new host's PING with PONG only and comes back after its timeout
   // (SPEC §2.4.3). A 1.1 board comes back at once (boards/emulator/emulated-board-1-1.test.ts).
-  const board = await EmulatedBoard.overPty({ uid: 'restart', helloIntervalMs: 200, versionMinor: 0 });
+  // HELLO only at boot and when it gives up (a long interval), so no stale HELLO waits in the pty for
+  // the second host to answer instead.
+  const board = await EmulatedBoard.overPty({ uid: 'restart', helloIntervalMs: 10_000, versionMinor: 0 });
   try {
     const first = await LinkManager.start({ heartbeatMs: 300 });
     const acked = waitFor(board, 'ack');
     await first.open({ path: board.hostPath });
     await acked;
-    await first.close(); // the host process goes away; the board is still acknowledged
+    // Listen before closing: the board may give up on the first host (3 × 300 ms) while close() runs.
     const gone = waitFor(board, 'host-gone');
+    await first.close(); // the host process goes away; the board is still acknowledged
     const second = await LinkManager.start({ heartbeatMs: 300, handshakeTimeoutMs: 4000 });
     try {
       const info = await second.open({ path: board.hostPath });
