@@ -7,6 +7,9 @@ import { MessageEncoder } from '../../protocol/ts/message-encoder.js';
 import type { Message } from '../../protocol/ts/messages.js';
 import type { FaultInjector } from './faults.js';
 
+/** Frames the firmware queues until its transmit buffer has room, rather than waiting (firmware/core). */
+const DEFERRED: ReadonlySet<Message['type']> = new Set(['LOG', 'ERROR', 'AUDIO']);
+
 export interface EmulatorStats {
   framesSent: number;
   bytesSent: number;
@@ -29,11 +32,14 @@ export class BoardOutput {
   private throttleQueue: Uint8Array[] = [];
   private throttleTimer: NodeJS.Timeout | undefined;
 
-  /** `onTransmit(bytes)`: bytes left the board (a small board's loop is blocked meanwhile, uart-sim.ts). */
+  /**
+   * `onTransmit(bytes, waits)`: bytes leave the board; `waits` is false for the frames the firmware
+   * defers until its transmit buffer has room (LOG, ERROR, AUDIO) instead of waiting for it (uart-sim.ts).
+   */
   constructor(
     private readonly faults: FaultInjector,
     private readonly stats: EmulatorStats,
-    private readonly onTransmit: (bytes: number) => void = () => {},
+    private readonly onTransmit: (bytes: number, waits: boolean) => void = () => {},
   ) {}
 
   /** True while the firmware is "hung" (stall()). */
@@ -56,13 +62,13 @@ export class BoardOutput {
       this.stats.framesDamaged++;
       if (m.type === 'AUDIO') this.stats.damagedAudioChunks.push(`${m.stream}:${m.chunk}`);
     }
-    return this.writeRaw(r.bytes);
+    return this.writeRaw(r.bytes, !DEFERRED.has(m.type));
   }
 
   /** Writes bytes as they are (boot noise, garbage), throttled when a slow link is simulated. */
-  writeRaw(bytes: Uint8Array): boolean {
+  writeRaw(bytes: Uint8Array, waits = true): boolean {
     this.stats.bytesSent += bytes.length;
-    this.onTransmit(bytes.length);
+    this.onTransmit(bytes.length, waits);
     const bps = this.faults.options.bytesPerSecond;
     if (!bps) return this.port?.write(bytes) ?? true;
     this.throttleQueue.push(bytes);

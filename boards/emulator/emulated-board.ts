@@ -141,7 +141,9 @@ export class EmulatedBoard extends EventEmitter {
       window > 0
         ? new UartRx({ bufferBytes: window, baudRate: this.profile.serial.baudRate }, (b) => this.decode(b))
         : undefined;
-    this.out = new BoardOutput(this.faults, this.stats, (bytes) => this.uart?.transmitted(bytes));
+    this.out = new BoardOutput(this.faults, this.stats, (bytes, waits) =>
+      this.uart?.transmitted(bytes, waits),
+    );
     this.dec = new MessageDecoder({ maxPayloadBytes: this.profile.maxRxPayload });
     const send = (m: Message) => this.send(m);
     this.link = new LinkState(

@@ -1,11 +1,13 @@
 /**
- * A small board's serial receive path, modelled on the Uno (firmware/boards/avr/avr_board.c): bytes
- * arrive at line rate (8N1: 10 bits a byte) into an RX-interrupt ring of `bufferBytes`; the firmware
- * loop drains the ring whenever it runs, but its transmit is polled, so while it sends a frame the
- * loop stands still and the ring fills. A byte that arrives to a full ring is lost, exactly as on the
- * board (`if (next != rx_tail)`), and the frame it belonged to then fails COBS or CRC. This is what
- * makes host pacing by HELLO.rx_window_bytes (SPEC §1.4.2) testable: without it the emulator reads
- * every byte however fast the host writes.
+ * A small board's serial path, modelled on the Uno (firmware/boards/avr/avr_board.c): host bytes arrive
+ * at line rate (8N1: 10 bits a byte) into an RX-interrupt ring of `bufferBytes`, which the firmware loop
+ * drains whenever it runs. Its own frames go into a TX ring of `txRingBytes` (64) that an interrupt
+ * drains at line rate: LOG, ERROR and AUDIO frames wait until they fit, other frames (PONG, BUTTON,
+ * SPEAKER_CREDIT, …) are handed over at once, and when one does not fit the free space the loop stands
+ * still until it does — and meanwhile the RX ring fills. A byte that arrives to a full RX ring is lost,
+ * exactly as on the board, and the frame it belonged to then fails COBS or CRC. This is what makes host
+ * pacing by HELLO.rx_window_bytes (SPEC §1.4.2) testable: without it the emulator reads every byte
+ * however fast the host writes (a PING flood, each PONG longer than its PING, overflows an unpaced Uno).
  *
  * Time is simulated from wall-clock arrival: a chunk from the pty starts arriving when it is read (or
  * when the previous chunk has finished arriving, whichever is later). Surviving bytes are handed to the
@@ -18,6 +20,8 @@
 export interface UartRxOptions {
   /** The RX ring (HELLO.rx_window_bytes; 64 on the Uno). */
   bufferBytes: number;
+  /** The TX ring the transmit interrupt drains. Default 64 (the Uno's). */
+  txRingBytes?: number;
   /** Line rate in baud (the profile's serial.baudRate). */
   baudRate: number;
 }
@@ -78,17 +82,23 @@ export class UartRx {
     this.pump();
   }
 
-  /** The board sent `bytes` bytes with polled TX: its loop is blocked until they have left. */
-  transmitted(bytes: number): void {
+  /**
+   * The board queued `bytes` for transmission. They leave at line rate after what is already queued; a
+   * frame that `waits` for room (a control frame) blocks the loop until its last byte fits the TX ring.
+   */
+  transmitted(bytes: number, waits = true): void {
     if (this.closed || bytes <= 0) return;
     // While it handles a delivered frame the board's clock is that frame's (simulated) time, so what it
-    // sends in reply blocks the loop from then, not from whenever this timer happened to run.
+    // sends in reply counts from then, not from whenever this timer happened to run.
     const now = this.modelNow ?? performance.now();
     const end = Math.max(now, this.txFreeAt) + bytes * this.byteMs;
     this.txFreeAt = end;
+    if (!waits) return;
+    const blockedUntil = end - (this.opts.txRingBytes ?? 64) * this.byteMs;
+    if (blockedUntil <= now) return;
     const last = this.busy.at(-1);
-    if (last && now <= last.end) last.end = Math.max(last.end, end);
-    else this.busy.push({ start: now, end });
+    if (last && now <= last.end) last.end = Math.max(last.end, blockedUntil);
+    else this.busy.push({ start: now, end: blockedUntil });
     // No pump here: bytes are judged when they arrive, and a ring timer that fires before an extended
     // interval ends simply re-arms.
   }

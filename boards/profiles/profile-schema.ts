@@ -109,7 +109,7 @@ export const BOARD_PROFILE_SCHEMA = obj({
     int(
       0,
       65535,
-      'HELLO.rx_window_bytes (SPEC 1.1 §1.4): the serial receive buffer, the most unprocessed bytes the host may have in flight (64 on the Uno); absent or 0 = no limit beyond maxRxPayload. The emulator models a board with a window as the Uno: a receive ring of this size filled at line rate, drained by a loop that stops while it transmits',
+      'HELLO.rx_window_bytes (SPEC 1.1 §1.4): the serial receive buffer, the most unprocessed bytes the host may have in flight (64 on the Uno); absent or 0 = no limit beyond maxRxPayload. The emulator models a board with a window as the Uno: a receive ring of this size filled at line rate, drained by a loop that stops while a frame waits for room in its 64-byte transmit ring',
     ),
   ),
 });

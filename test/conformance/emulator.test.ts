@@ -1,6 +1,6 @@
 /**
  * `hark conformance` against the TypeScript emulator: every clause passes or is skipped with a reason,
- * as the emulator is the board side of the SPEC; as an Uno (64-byte payloads, a 63-byte receive window,
+ * as the emulator is the board side of the SPEC; as an Uno (64-byte payloads, a 64-byte receive window,
  * no speaker); and as a 1.0 board, where the 1.1 clauses are skipped, not failed.
  */
 import assert from 'node:assert/strict';
@@ -34,7 +34,7 @@ test('the TypeScript emulator meets every clause the suite checks', async (t) =>
   );
 });
 
-test('as an Uno (63-byte window, 64-byte payloads, a piezo) it paces, and skips the speaker checks with a reason', async (t) => {
+test('as an Uno (64-byte window, 64-byte payloads, a piezo) it paces, and skips the speaker checks with a reason', async (t) => {
   const rep = await conformance(() => emulated({ profile: 'arduino-uno-electret' }), t);
   assert.deepEqual(
     rep.results.filter((r) => r.status === 'fail').map((r) => `§${r.clause} ${r.detail}`),
