@@ -75,7 +75,7 @@ test('a board that never sends LONG fails §9.1.1, naming the events it did send
       port: b.hostPath,
       driver: { press: (i) => b.press(i), release: (i) => b.release(i), speed: 1 },
       only: ['9.1'],
-      checkTimeoutMs: 8000,
+      checkTimeoutMs: 15_000,
     });
     const hold = rep.results.find((r) => /hold past 800 ms/.test(r.title))!;
     assert.equal(hold.status, 'fail', formatResult(hold));
