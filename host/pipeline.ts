@@ -17,18 +17,18 @@ import {
   Watchdog,
 } from './commands/index.js';
 import type { HarkConfig } from './config/index.js';
-import { type DashboardOptions, DashboardServer } from './dashboard/index.js';
+import { type DashboardOptions, DashboardServer, dashboardOptions } from './dashboard/index.js';
 import { errorEvent } from './events.js';
 import type { HarkIO } from './gpio/hark-io.js';
 import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
-import { MqttBridge, type MqttOptions } from './mqtt/index.js';
-import { RoomArbiter, type RoomHost, type RoomOptions } from './rooms/index.js';
+import { MqttBridge, type MqttOptions, mqttOptions } from './mqtt/index.js';
+import { RoomArbiter, type RoomHost, type RoomOptions, roomOptions } from './rooms/index.js';
 import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
 import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
 import type { LoadProgress } from './transcription/types.js';
-import { type WyomingOptions, WyomingServices } from './wyoming/index.js';
+import { type WyomingOptions, WyomingServices, wyomingOptions } from './wyoming/index.js';
 
 export type { PipelineEvent } from './sessions/board-runtime.js';
 
@@ -231,9 +231,14 @@ export class HarkPipeline extends EventEmitter {
       onHostFault: opts.onHostFault,
     });
     boards = p.#boards;
-    if (opts.wyoming) {
+    // Each service from its option, else from its config keys (all off by default).
+    const wyoming = opts.wyoming ?? wyomingOptions(config);
+    const rooms = opts.rooms ?? roomOptions(config.rooms);
+    const mqtt = opts.mqtt ?? mqttOptions(config.mqtt);
+    const dashboard = opts.dashboard ?? dashboardOptions(config.dashboard);
+    if (wyoming) {
       try {
-        p.#wyoming = await WyomingServices.start(opts.wyoming, {
+        p.#wyoming = await WyomingServices.start(wyoming, {
           local: asr,
           board: (id) => p.board(id),
           emit: p.#emit,
@@ -245,9 +250,9 @@ export class HarkPipeline extends EventEmitter {
       }
     }
     try {
-      if (opts.rooms)
+      if (rooms)
         p.#rooms = new RoomArbiter(
-          opts.rooms,
+          rooms,
           {
             on: ((e: string, fn: (...a: unknown[]) => void) => p.on(e, fn)) as RoomHost['on'],
             off: (e, fn) => p.off(e, fn),
@@ -255,9 +260,9 @@ export class HarkPipeline extends EventEmitter {
           },
           p.#emit,
         );
-      if (opts.mqtt) p.#mqtt = await MqttBridge.start(p, opts.mqtt, p.#emit);
-      if (opts.dashboard) {
-        const d = await DashboardServer.start(p, opts.dashboard);
+      if (mqtt) p.#mqtt = await MqttBridge.start(p, mqtt, p.#emit);
+      if (dashboard) {
+        const d = await DashboardServer.start(p, dashboard);
         p.#dashboard = d;
         setImmediate(() => p.#emit(d.announce())); // once the caller listens
       }

@@ -24,7 +24,7 @@ import { Shutdown } from './shutdown.js';
 /** How often --verbose logs each board's link counters. */
 const COUNTERS_EVERY_MS = 30_000;
 
-const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--json] [--verbose] [--log-level L]
+const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--dashboard] [--mqtt URL] [--satellite] [--json] [--verbose] [--log-level L]
 
 Serves every board: listens, recognises, runs commands and answers on the board.
   --port PATH       serial device to serve (repeatable; waited for while missing); default: config "port",
@@ -32,6 +32,11 @@ Serves every board: listens, recognises, runs commands and answers on the board.
   --profile ID      board profile for --port (line settings); default: from the board's HELLO
   --commands FILE   command module to load (repeatable); default: config "commands", else the example pack
   --wake            hands-free: listen for the wake phrase (config listenMode=wake)
+  --dashboard       serve the live dashboard on http://127.0.0.1:8787/ (config dashboard.*)
+  --dashboard-host H  listen there instead (anything but loopback needs a token; one is generated and printed)
+  --dashboard-port N  port of the dashboard (0: any free one)
+  --mqtt URL        publish events to and take commands from this broker, mqtt://HOST[:PORT] (config mqtt.*)
+  --satellite       serve every board as a Home Assistant voice satellite over Wyoming (config wyoming.satellite.*)
   --config-dir DIR  read the config from DIR instead of the per-user folder
   --verbose, -v     log at debug level: each board's HELLO, its LOG frames, session transitions, link counters
   --log-level L     fatal, error, warn, info (default), debug, trace or silent (also HARK_LOG_LEVEL)
@@ -45,6 +50,31 @@ const asList = (v: string | boolean | undefined | (string | boolean)[]): string[
   v === undefined || typeof v === 'boolean'
     ? []
     : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+
+/** --dashboard, --dashboard-host/-port, --mqtt, --satellite: the config keys they stand for. */
+function applyNetFlags(config: HarkConfig, values: Record<string, unknown>): void {
+  if (values.dashboard || values['dashboard-host'] !== undefined || values['dashboard-port'] !== undefined)
+    config.dashboard.enabled = true;
+  if (typeof values['dashboard-host'] === 'string') config.dashboard.host = values['dashboard-host'];
+  if (typeof values['dashboard-port'] === 'string') {
+    const port = Number(values['dashboard-port']);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new HarkError(
+        'HARK_ERR_CLI_USAGE',
+        `--dashboard-port ${values['dashboard-port']}: use a port number 0..65535`,
+      );
+    config.dashboard.port = port;
+  }
+  if (typeof values.mqtt === 'string') {
+    if (!/^mqtts?:\/\/[^/]+/.test(values.mqtt))
+      throw new HarkError(
+        'HARK_ERR_CLI_USAGE',
+        `--mqtt ${values.mqtt}: use mqtt://HOST[:PORT] or mqtts://HOST[:PORT]`,
+      );
+    config.mqtt.url = values.mqtt;
+  }
+  if (values.satellite) config.wyoming.satellite.enabled = true;
+}
 
 /** Human line for a pipeline event (undefined = not shown without --verbose). */
 export function describeEvent(e: PipelineEvent): string | undefined {
@@ -61,6 +91,8 @@ export function describeEvent(e: PipelineEvent): string | undefined {
         : undefined;
     case 'speech':
       return `${e.boardId}: spoke "${e.text}" (${e.result})`;
+    case 'net':
+      return `${e.boardId || 'host'}: ${e.what} ${e.state}${e.detail ? ` — ${e.detail}` : ''}`;
     default:
       return undefined;
   }
@@ -72,6 +104,11 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     profile: { type: 'string' },
     commands: { type: 'string', multiple: true },
     wake: { type: 'boolean' },
+    dashboard: { type: 'boolean' },
+    'dashboard-host': { type: 'string' },
+    'dashboard-port': { type: 'string' },
+    mqtt: { type: 'string' },
+    satellite: { type: 'boolean' },
     'config-dir': { type: 'string' },
     ...LOG_OPTIONS,
   });
@@ -92,6 +129,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   // The profile's baud rate wins unless the user chose one (file or HARK_BAUD_RATE).
   const explicitBaud = report.sources['baudRate'] !== 'default';
   if (values.wake) config.listenMode = 'wake';
+  applyNetFlags(config, values);
   const commandModules = asList(values.commands as never);
   const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_PACK];
 

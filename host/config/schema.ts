@@ -9,6 +9,7 @@ import { type HarkAnnotations, section } from './keys.js';
 import { COMMAND_KEYS } from './sections/commands.js';
 import { LINK_KEYS } from './sections/link.js';
 import { LISTENING_KEYS } from './sections/listening.js';
+import { NET_KEYS } from './sections/net.js';
 import { RESPONSE_KEYS } from './sections/responses.js';
 import { TRANSCRIPTION_KEYS } from './sections/transcription.js';
 
@@ -19,6 +20,7 @@ export const CONFIG_SCHEMA = section(
     ...RESPONSE_KEYS,
     ...COMMAND_KEYS,
     ...TRANSCRIPTION_KEYS,
+    ...NET_KEYS,
   },
   'hark configuration',
 );

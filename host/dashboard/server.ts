@@ -9,6 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { HarkError } from '../../base/errors.js';
+import type { HarkConfig } from '../config/index.js';
 import type { PipelineEvent } from '../events.js';
 import { dashboardPage } from './page.js';
 import { BUCKETS_MS, type DashboardHost, DashboardState } from './state.js';
@@ -23,6 +24,12 @@ export interface DashboardOptions {
   token?: string;
   /** Most dashboard pages open at once; default 16. */
   maxClients?: number;
+}
+
+/** The `dashboard.*` keys as options; undefined when it is not enabled. */
+export function dashboardOptions(c: HarkConfig['dashboard']): DashboardOptions | undefined {
+  if (!c.enabled) return undefined;
+  return { host: c.host, port: c.port, ...(c.token ? { token: c.token } : {}) };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { HarkError } from '../../base/errors.js';
+import type { HarkConfig } from '../config/index.js';
 import type { PipelineEvent } from '../events.js';
 import { Backoff, type BackoffOptions } from '../link/backoff.js';
 import type { BoardInfo, LinkStats, StateEvent } from '../link/index.js';
@@ -50,6 +51,25 @@ export interface MqttOptions {
   /** Connect attempt limit, ms; default 5000. */
   connectTimeoutMs?: number;
   backoff?: BackoffOptions;
+}
+
+/** The `mqtt.*` keys as options; undefined when no broker is configured. */
+export function mqttOptions(c: HarkConfig['mqtt']): MqttOptions | undefined {
+  if (!c.url) return undefined;
+  const set = <K extends string>(k: K, v: string) => (v ? { [k]: v } : {});
+  return {
+    url: c.url,
+    ...set('username', c.username),
+    ...set('password', c.password),
+    ...set('caFile', c.caFile),
+    ...set('certFile', c.certFile),
+    ...set('keyFile', c.keyFile),
+    ...set('hostId', c.hostId),
+    prefix: c.prefix,
+    discoveryPrefix: c.discoveryPrefix,
+    queueSize: c.queueSize,
+    countersIntervalMs: c.countersIntervalMs,
+  };
 }
 
 /** What the bridge needs from the host (HarkPipeline is one). */

@@ -27,6 +27,7 @@
 import { EventEmitter } from 'node:events';
 import type { AudioLevel } from '../../base/audio/level-meter.js';
 import { HarkError } from '../../base/errors.js';
+import type { HarkConfig } from '../config/index.js';
 import type { PipelineEvent } from '../events.js';
 
 /** Options of {@link RoomArbiter} (config keys `rooms.*`). */
@@ -39,6 +40,14 @@ export interface RoomOptions {
   speechDb?: number;
   /** The longest a round waits for its rivals' recognition, ms; default 1500. */
   maxWaitMs?: number;
+}
+
+/** The `rooms.*` keys (board → room) as options; undefined when no board has a room. */
+export function roomOptions(c: HarkConfig['rooms']): RoomOptions | undefined {
+  const rooms: Record<string, string[]> = {};
+  for (const [board, room] of Object.entries(c.boards)) rooms[room] = [...(rooms[room] ?? []), board];
+  if (Object.keys(rooms).length === 0) return undefined;
+  return { rooms, windowMs: c.windowMs, maxWaitMs: c.maxWaitMs };
 }
 
 /** One board's claim: when its utterance started (performance.now()) and how loud it was. */

@@ -1,2 +1,2 @@
 /** One answer per room: boards grouped by room; the loudest of a round answers. */
-export { type Claim, RoomArbiter, type RoomHost, type RoomOptions } from './arbiter.js';
+export { type Claim, RoomArbiter, type RoomHost, type RoomOptions, roomOptions } from './arbiter.js';

@@ -4,4 +4,4 @@ export { connectWyoming, parseTcpUri, WyomingConnection } from './connection.js'
 export { type RemoteAsrOptions, RemoteTranscription } from './remote-asr.js';
 export { RemoteSynthesizer, type RemoteTtsOptions } from './remote-tts.js';
 export { BoardSatellite, type SatelliteOptions } from './satellite.js';
-export { type WyomingOptions, WyomingServices } from './services.js';
+export { type WyomingOptions, WyomingServices, wyomingOptions } from './services.js';

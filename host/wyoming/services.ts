@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { PcmAudio } from '../../base/audio/wav.js';
 import type { HarkError } from '../../base/errors.js';
+import type { HarkConfig } from '../config/index.js';
 import type { PipelineEvent } from '../events.js';
 import type { BoardInfo } from '../link/index.js';
 import type { BoardRuntime } from '../sessions/board-runtime.js';
@@ -37,6 +38,36 @@ export interface WyomingOptions {
   };
   asr?: RemoteAsrOptions;
   tts?: RemoteTtsOptions;
+}
+
+/** The `wyoming.*` keys (and each board's room, as its satellite area) as options; undefined = all off. */
+export function wyomingOptions(config: HarkConfig): WyomingOptions | undefined {
+  const w = config.wyoming;
+  const out: WyomingOptions = {};
+  if (w.satellite.enabled)
+    out.satellite = {
+      enabled: true,
+      host: w.satellite.host,
+      basePort: w.satellite.basePort,
+      ports: w.satellite.ports,
+      areas: config.rooms.boards,
+      responseTimeoutMs: w.satellite.responseTimeoutMs,
+    };
+  if (w.asr.uri)
+    out.asr = {
+      uri: w.asr.uri,
+      language: w.asr.language,
+      connectTimeoutMs: w.asr.connectTimeoutMs,
+      responseTimeoutMs: w.asr.responseTimeoutMs,
+    };
+  if (w.tts.uri)
+    out.tts = {
+      uri: w.tts.uri,
+      ...(w.tts.voice ? { voice: w.tts.voice } : {}),
+      connectTimeoutMs: w.tts.connectTimeoutMs,
+      responseTimeoutMs: w.tts.responseTimeoutMs,
+    };
+  return Object.keys(out).length ? out : undefined;
 }
 
 export interface WyomingDeps {
