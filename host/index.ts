@@ -67,6 +67,7 @@ export {
   type LedEffectConfig,
   type Rgb,
 } from './config/index.js';
+export type { DashboardOptions } from './dashboard/server.js';
 export type { ErrorEvent, NetService } from './events.js';
 export type { GpioTransport } from './gpio/hark-io.js';
 export { HarkIO, type HarkIoOptions, type IoPin, MODES } from './gpio/hark-io.js';
@@ -82,6 +83,7 @@ export type { BackoffOptions } from './link/backoff.js';
 export type { BoardInfo, LinkManagerOptions } from './link/types.js';
 export type { MqttOptions } from './mqtt/bridge.js';
 export { HarkPipeline, type PipelineEvent, type PipelineOptions, type PipelineProgress } from './pipeline.js';
+export type { RoomOptions } from './rooms/arbiter.js';
 export {
   HarkMessageParser,
   type HarkMessageParserOptions,

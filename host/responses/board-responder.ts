@@ -15,6 +15,7 @@ import { type EarconName, earconMessage } from './earcons.js';
 import { type LedCondition, ledMessage, resolveLed } from './led-priority.js';
 import { planResponse } from './response-plan.js';
 import { prepareAudio, prepareSpeech, type RemoteSpeech, type SpeakerAudio } from './speech.js';
+import { ToneSequencer } from './tone-sequencer.js';
 
 export interface BoardResponderDeps {
   link: LinkManager;
@@ -37,14 +38,16 @@ export class BoardResponder {
   #playback: AbortController | undefined;
   #lastLed = '';
   #closed = false;
+  readonly #tones = new ToneSequencer((tone) => this.send(tone));
 
   constructor(deps: BoardResponderDeps) {
     this.#d = deps;
     this.volume = deps.config.volume;
   }
 
-  /** After a handshake the board forgot its LED and volume. */
+  /** After a handshake the board forgot its LED and volume (and plays no tone). */
   connected(): void {
+    this.#tones.clear();
     this.#lastLed = '';
     this.send({ type: 'VOLUME', level: this.volume });
   }
@@ -57,7 +60,8 @@ export class BoardResponder {
 
   earcon(name: EarconName): void {
     if (this.#d.hello().speakerKind === SpeakerKind.NONE) return;
-    this.send(earconMessage(name));
+    // a fresh press is answered at once; every other earcon waits for the tone playing
+    void this.#tones.play(earconMessage(name), { interrupt: name === 'listening' });
   }
 
   /**
@@ -73,7 +77,7 @@ export class BoardResponder {
       this.volume = plan.volume;
       this.send({ type: 'VOLUME', level: plan.volume });
     }
-    if (plan.tone) this.send(plan.tone);
+    if (plan.tone) await this.#tones.play(plan.tone);
     if (plan.speak) await this.#speak(plan.speak);
     if (plan.audio !== undefined) await this.#playRecorded(plan.audio);
   }
@@ -162,6 +166,7 @@ export class BoardResponder {
 
   close(): void {
     this.#closed = true;
+    this.#tones.clear();
     clearTimeout(this.#overrideTimer);
     this.#playback?.abort();
   }
