@@ -37,6 +37,11 @@ export interface RawHostOptions {
   baudRate?: number;
   /** Keep DTR raised on close (no Arduino reset). Default true. */
   keepDtr?: boolean;
+  /**
+   * Every wait for a message is this many times longer. Default 1. For a simulated board on a loaded
+   * machine, which runs slower than the wall clock; a real board needs none.
+   */
+  timeScale?: number;
 }
 
 /** A protocol host with no policy of its own. Emits 'message' (Received) and 'bytes' (Buffer). */
@@ -53,6 +58,7 @@ export class RawHost extends EventEmitter {
   private constructor(
     readonly path: string,
     private readonly port: LinkPort,
+    private readonly timeScale: number,
   ) {
     super();
     port.on('data', (d: Buffer) => {
@@ -78,7 +84,7 @@ export class RawHost extends EventEmitter {
         baudRate: opts.baudRate ?? 921600,
         hupcl: !(opts.keepDtr ?? true),
       });
-      return new RawHost(path, port);
+      return new RawHost(path, port, opts.timeScale ?? 1);
     } catch (e) {
       throw new HarkError('HARK_ERR_CONFORMANCE_PORT', `cannot open ${path}: ${(e as Error).message}`, {
         cause: e,
@@ -135,7 +141,7 @@ export class RawHost extends EventEmitter {
     const match = (r: Received) => r.at >= since && r.message.type === type && pred(stamp(r));
     const hit = this.received.find(match);
     if (hit) return Promise.resolve(stamp(hit));
-    const timeoutMs = opts.timeoutMs ?? 3000;
+    const timeoutMs = Math.round((opts.timeoutMs ?? 3000) * this.timeScale);
     return new Promise((resolve, reject) => {
       const on = (r: Received) => {
         if (!match(r)) return;

@@ -38,8 +38,10 @@ export interface ConformanceOptions {
   prompter?: Prompter;
   /** Only the checks whose clause starts with one of these (e.g. ['2.3', '4.6']). */
   only?: readonly string[];
-  /** Wall-clock limit per check, ms. Default 30000. */
+  /** Wall-clock limit per check, ms. Default 30000 (times `timeScale`). */
   checkTimeoutMs?: number;
+  /** Waits (and the per-check limit) this many times longer: a simulated board on a loaded machine. Default 1. */
+  timeScale?: number;
   /** Called after each check (progress output). */
   onResult?: (r: CheckResult) => void;
 }
@@ -57,7 +59,11 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Runs the suite. Rejects only when the board cannot be reached at all (HARK_ERR_CONFORMANCE_PORT). */
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
-  const host = await RawHost.open(opts.port, opts.baudRate === undefined ? {} : { baudRate: opts.baudRate });
+  const timeScale = opts.timeScale ?? 1;
+  const host = await RawHost.open(opts.port, {
+    ...(opts.baudRate === undefined ? {} : { baudRate: opts.baudRate }),
+    timeScale,
+  });
   const results: CheckResult[] = [];
   const report = (r: CheckResult) => {
     results.push(r);
@@ -105,7 +111,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       // Heartbeats, as a host sends them, so a slow check (a person pressing) never looks like a host gone.
       const stopPings = check.quiet ? undefined : host.keepAlive(Math.max(150, ctx.ack.heartbeatMs / 2));
       try {
-        const limit = opts.checkTimeoutMs ?? 30_000;
+        const limit = (opts.checkTimeoutMs ?? 30_000) * timeScale;
         const out = await Promise.race([
           check.run(ctx),
           new Promise<never>((_, reject) => {

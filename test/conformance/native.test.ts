@@ -15,7 +15,11 @@ async function firmwareConformance(
 ) {
   const board = await make();
   try {
-    const rep = await runConformance({ port: board.path, driver: board.driver });
+    const rep = await runConformance({
+      port: board.path,
+      driver: board.driver,
+      ...(board.timeScale ? { timeScale: board.timeScale } : {}),
+    });
     for (const r of rep.results) t.diagnostic(formatResult(r));
     t.diagnostic(formatSummary(rep));
     const failed = rep.results.filter((r) => r.status === 'fail');
