@@ -3,8 +3,11 @@
  * fed with espeak-ng speech through stream ports like the link worker does.
  *  asr_rtf                    decode time / audio duration, audio posted as fast as possible, one stream
  *  asr_final_latency_ms_p50/95  AUDIO_END → final transcript on main, audio fed in real time
- *  asr_streams_realtime       most concurrent real-time streams whose finals all arrive within 250 ms
- *  asr_worker_rss_mb          process RSS growth per ASR worker once models and decoders are loaded
+ *  asr_streams_realtime       most concurrent real-time streams whose finals all arrive within 250 ms;
+ *                             the ramp grows until a step fails (no top)
+ *  asr_rss_mb_per_worker_after_ramp  process RSS growth since before the service started, divided by
+ *                             its workers, once the ramp is over: models plus every decoder the ramp
+ *                             left in the workers' pools (not one worker's resting cost)
  */
 
 import { TranscriptionService } from '../../host/transcription/service.js';
@@ -63,6 +66,16 @@ async function concurrent(svc: TranscriptionService, all: SpokenClip[], n: numbe
   return Math.max(...delays);
 }
 
+/** 8, 16, 24, 32, 48, 64, 96, 128, … (quick: 4, 8, 16, … doubling): unbounded, the caller stops. */
+function* rampSteps(quick: boolean): Generator<number> {
+  if (quick) for (let n = 4; ; n *= 2) yield n;
+  yield* [8, 16, 24];
+  for (let n = 32; ; n *= 2) {
+    yield n;
+    yield n + n / 2;
+  }
+}
+
 async function engineFigures(
   opts: BenchOptions,
   options: TranscriptionOptions,
@@ -91,7 +104,8 @@ async function engineFigures(
     );
 
     let sustained = 0;
-    for (const n of opts.quick ? [4, 8, 16] : [8, 16, 24, 32, 40, 48]) {
+    // Grows until it fails: a fixed top would report the ramp's end, not the engine's.
+    for (const n of rampSteps(opts.quick)) {
       await concurrent(svc, all, n); // creates the decoders this many streams need
       const worst = await concurrent(svc, all, n);
       opts.log(`${n} real-time streams: worst AUDIO_END → final ${Math.round(worst)} ms`);
@@ -99,8 +113,13 @@ async function engineFigures(
       sustained = n;
     }
     figures['asr_streams_realtime'] = sustained;
-    figures['asr_worker_rss_mb'] = round((process.memoryUsage().rss - rssBefore) / 2 ** 20 / svc.threads, 1);
-    opts.log(`worker RSS ${figures['asr_worker_rss_mb']} MB each (${svc.threads} workers)`);
+    figures['asr_rss_mb_per_worker_after_ramp'] = round(
+      (process.memoryUsage().rss - rssBefore) / 2 ** 20 / svc.threads,
+      1,
+    );
+    opts.log(
+      `RSS growth after the ramp: ${figures['asr_rss_mb_per_worker_after_ramp']} MB per worker (${svc.threads} workers, models + pooled decoders)`,
+    );
     return figures;
   } finally {
     await svc.close();

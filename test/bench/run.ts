@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — runs every test/bench/*.bench.js module and prints its figures.
  * `npm run bench -- --json` prints one flat JSON object on stdout (every key a number: the median of
- * several runs); progress and notes go to stderr. `--only NAME` runs matching modules only.
+ * several runs); progress and notes go to stderr. `--only NAME` runs matching modules only, `--quick`
+ * fewer repetitions, `--full` the long windows and ramps (see README.md).
  * Each module exports `run(opts)` returning `{ key: number }`; keys must be unique across modules.
  * Every module runs in a child process of its own (see runIsolated).
  */
@@ -12,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 export interface BenchOptions {
   /** Fewer repetitions, for smoke tests. */
   quick: boolean;
+  /** Longer windows and more repetitions (`--full`): the issue's full-minute figures. */
+  full: boolean;
   /** Progress lines (stderr). */
   log: (line: string) => void;
 }
@@ -20,6 +23,7 @@ export type BenchModule = { run(opts: BenchOptions): Promise<Record<string, numb
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
+const full = args.includes('--full');
 const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -34,7 +38,7 @@ const childIdx = args.indexOf('--child');
 if (childIdx >= 0) {
   const file = args[childIdx + 1]!;
   const mod = (await import(new URL(file, import.meta.url).href)) as BenchModule;
-  process.stdout.write(`${JSON.stringify(await mod.run({ quick, log }))}\n`);
+  process.stdout.write(`${JSON.stringify(await mod.run({ quick, full, log }))}\n`);
   process.exit(0);
 }
 
@@ -45,7 +49,13 @@ if (childIdx >= 0) {
 function runIsolated(file: string): Record<string, number> {
   const child = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--child', file, ...(quick ? ['--quick'] : [])],
+    [
+      fileURLToPath(import.meta.url),
+      '--child',
+      file,
+      ...(quick ? ['--quick'] : []),
+      ...(full ? ['--full'] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   if (child.status !== 0) throw new Error(`exited with ${child.status ?? child.signal}`);
