@@ -111,6 +111,10 @@ export class Fleet {
   boardsLoop(): Promise<{ max: number; p99: number }> {
     return this.boards.call({ op: 'loop-read' });
   }
+  /** The host's monotonic clock in µs (the time base of its CPU profiles). */
+  hostClockUs(): Promise<number> {
+    return this.host.call<number>({ op: 'clock' });
+  }
   counters(): Promise<HostCounters> {
     return this.host.call<HostCounters>({ op: 'counters' });
   }

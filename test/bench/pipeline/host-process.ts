@@ -17,6 +17,7 @@ export type HostCall =
   | { op: 'loop-read' }
   | { op: 'wait-idle'; timeoutMs: number }
   | { op: 'counters' }
+  | { op: 'clock' }
   | { op: 'close' };
 
 /** Event-loop delay of main since the last loop-reset, ms. */
@@ -106,6 +107,9 @@ const rpc = parentRpc<HostCall, { event: string }>({
         return waitIdle(c.timeoutMs);
       case 'counters':
         return counters();
+      case 'clock':
+        // The monotonic clock V8 stamps CPU profiles with, µs: lets `npm run profile` cut out start-up.
+        return Number(process.hrtime.bigint() / 1000n);
       case 'close':
         // Replies first, then closes: the profile (--cpu-prof) is written at a clean exit.
         setImmediate(() => {
