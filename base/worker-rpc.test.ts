@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { HarkError, isHarkError } from './errors.js';
 import { fromWire, toWire } from './wire-error.js';
-import { RpcTimeoutError, WorkerRpc } from './worker-rpc.js';
+import { RpcTimeoutError, transferred, WorkerRpc } from './worker-rpc.js';
 
 type Call =
   | { op: 'add'; a: number; b: number }
@@ -112,4 +112,24 @@ test('toWire/fromWire: unregistered codes stay plain errors, thrown non-errors b
   const odd = fromWire({ name: 'Error', message: 'x', code: 'HARK_ERR_NOT_A_CODE' });
   assert.ok(!(odd instanceof HarkError));
   assert.equal((odd as { code?: string }).code, 'HARK_ERR_NOT_A_CODE');
+});
+
+test('a reply wrapped in transferred() moves its buffer: the answering side is left with a detached one', async () => {
+  const { port1, port2 } = new MessageChannel();
+  let kept: Uint8Array | undefined;
+  new WorkerRpc<{ op: 'bytes' }>(port2, {
+    onCall: () => {
+      kept = Uint8Array.from([1, 2, 3]);
+      return transferred({ data: kept }, [kept.buffer as ArrayBuffer]);
+    },
+  });
+  const client = new WorkerRpc<{ op: 'bytes' }>(port1);
+  try {
+    const got = await client.call<{ data: Uint8Array }>({ op: 'bytes' });
+    assert.deepEqual([...got.data], [1, 2, 3]);
+    assert.equal(kept!.byteLength, 0, 'moved, not copied');
+  } finally {
+    port1.close();
+    port2.close();
+  }
 });

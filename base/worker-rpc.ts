@@ -51,6 +51,19 @@ export class RpcTimeoutError extends Error {
   }
 }
 
+/**
+ * A reply whose buffers move instead of being copied: `onCall` returns `transferred(value, [buf])`
+ * and the caller receives `value` (e.g. ~100 KB of speech going to the link worker).
+ */
+export class Transferred<T = unknown> {
+  constructor(
+    readonly value: T,
+    readonly transfer: readonly TransferListItem[],
+  ) {}
+}
+export const transferred = <T>(value: T, transfer: readonly TransferListItem[]): Transferred<T> =>
+  new Transferred(value, transfer);
+
 type Envelope =
   | { rpc: 'call'; id: number; body: unknown }
   | { rpc: 'reply'; id: number; ok: true; value: unknown }
@@ -145,9 +158,9 @@ export class WorkerRpc<Call = unknown, Event = unknown> {
   }
 
   private answer(id: number, body: Call): void {
-    const reply = (r: Envelope) => {
+    const reply = (r: Envelope, transfer?: readonly TransferListItem[]) => {
       try {
-        this.endpoint.postMessage(r);
+        this.endpoint.postMessage(r, transfer);
       } catch (e) {
         // The value could not be cloned: say so instead of leaving the caller waiting.
         this.endpoint.postMessage({ rpc: 'reply', id, ok: false, error: toWire(e) } satisfies Envelope);
@@ -162,7 +175,10 @@ export class WorkerRpc<Call = unknown, Event = unknown> {
       return;
     }
     Promise.resolve(result).then(
-      (value) => reply({ rpc: 'reply', id, ok: true, value }),
+      (value) =>
+        value instanceof Transferred
+          ? reply({ rpc: 'reply', id, ok: true, value: value.value }, value.transfer)
+          : reply({ rpc: 'reply', id, ok: true, value }),
       (e: unknown) => reply({ rpc: 'reply', id, ok: false, error: toWire(e) }),
     );
   }

@@ -28,6 +28,7 @@ import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
 import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
 import type { LoadProgress } from './transcription/types.js';
+import { SpeechService } from './tts/speech-service.js';
 import { type WyomingOptions, WyomingServices, wyomingOptions } from './wyoming/index.js';
 
 export type { PipelineEvent } from './sessions/board-runtime.js';
@@ -116,6 +117,8 @@ export class HarkPipeline extends EventEmitter {
   #mqtt: MqttBridge | undefined;
   #dashboard: DashboardServer | undefined;
   #rooms: RoomArbiter | undefined;
+  /** Spoken replies are synthesised, resampled and encoded in their own worker, not on main. */
+  readonly #speech = new SpeechService();
   #closed = false;
 
   private constructor(parts: {
@@ -137,6 +140,7 @@ export class HarkPipeline extends EventEmitter {
     this.registry = parts.registry;
     this.dispatcher = parts.dispatcher;
     this.#watchdog = parts.watchdog;
+    this.#speech.start();
     this.#wire();
   }
 
@@ -283,6 +287,7 @@ export class HarkPipeline extends EventEmitter {
           link: this.link,
           asr: this.#wyoming ?? this.asr,
           ...(this.#wyoming?.synthesize ? { remoteSpeech: this.#wyoming.synthesize } : {}),
+          speech: this.#speech,
           level: (boardId, l) => this.emit('level', { boardId, ...l }),
           ...(this.#rooms ? { claim: (c) => this.#rooms!.claim(c) } : {}),
           dispatcher: this.dispatcher,
@@ -399,7 +404,12 @@ export class HarkPipeline extends EventEmitter {
     await this.#dashboard?.close().catch(() => {});
     await this.#mqtt?.close().catch(() => {});
     await this.#wyoming?.close().catch(() => {});
-    const results = await Promise.allSettled([this.link.close(), this.asr.close(), this.dispatcher.close()]);
+    const results = await Promise.allSettled([
+      this.link.close(),
+      this.asr.close(),
+      this.dispatcher.close(),
+      this.#speech.close(),
+    ]);
     await this.#watchdog?.close();
     this.#isolation.uninstall();
     const failed = results.find((r) => r.status === 'rejected');

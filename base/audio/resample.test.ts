@@ -61,3 +61,16 @@ test('rates out of range are refused', () => {
     (e) => isHarkError(e, 'HARK_ERR_AUDIO_RATE'),
   );
 });
+
+test('equal rates pass chunks through untouched, and a stream starts without building a filter', () => {
+  const x = tone(440, 16000, 0.1);
+  const r = new Resampler(16000, 16000);
+  assert.equal(r.process(x), x, 'the same array: no copy, no delay');
+  assert.equal(r.flush().length, 0);
+  // Two streams at the same rates share one table and produce identical output.
+  const a = new Resampler(8000, 16000);
+  const b = new Resampler(8000, 16000);
+  assert.deepEqual(b.process(tone(300, 8000, 0.05)), a.process(tone(300, 8000, 0.05)));
+  const y = tone(300, 8000, 0.05);
+  assert.deepEqual(resample(y, 8000, 16000), resample(y, 8000, 16000));
+});

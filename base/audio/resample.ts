@@ -17,6 +17,45 @@ export interface ResamplerOptions {
 const PHASES = 256;
 const KAISER_BETA = 8;
 
+/**
+ * Filter tables by (rates, half-taps, passband). A table depends on nothing else and is never written
+ * after it is built, so every Resampler of a thread shares one: a stream used to spend ~1 ms building
+ * 33 K Bessel-windowed taps per utterance. Bounded, though only a handful of rate pairs ever occur.
+ */
+const TABLES = new Map<string, { half: number; table: Float32Array }>();
+const MAX_TABLES = 32;
+
+function filterTable(
+  inRate: number,
+  outRate: number,
+  opts: ResamplerOptions,
+): { half: number; table: Float32Array } {
+  const key = `${inRate}/${outRate}/${opts.halfTaps ?? 16}/${opts.passband ?? 0.9}`;
+  const known = TABLES.get(key);
+  if (known) return known;
+  const ratio = Math.min(1, outRate / inRate);
+  const cutoff = ratio * (opts.passband ?? 0.9);
+  // When downsampling the filter spans more input samples, so widen it by 1/ratio.
+  const half = Math.ceil((opts.halfTaps ?? 16) / ratio);
+  const taps = 2 * half;
+  const table = new Float32Array((PHASES + 1) * taps);
+  const i0b = besselI0(KAISER_BETA);
+  for (let p = 0; p <= PHASES; p++) {
+    const frac = p / PHASES;
+    for (let k = 0; k < taps; k++) {
+      // tap k multiplies input sample (c - half + 1 + k); its distance from t = c + frac:
+      const x = k - half + 1 - frac;
+      const w = Math.abs(x) >= half ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - (x / half) ** 2)) / i0b;
+      const s = x === 0 ? 1 : Math.sin(Math.PI * cutoff * x) / (Math.PI * cutoff * x);
+      table[p * taps + k] = cutoff * s * w;
+    }
+  }
+  const made = { half, table };
+  if (TABLES.size >= MAX_TABLES) TABLES.delete(TABLES.keys().next().value!);
+  TABLES.set(key, made);
+  return made;
+}
+
 /** Zeroth-order modified Bessel function of the first kind (for the Kaiser window). */
 function besselI0(x: number): number {
   let sum = 1;
@@ -56,31 +95,22 @@ export class Resampler {
     this.outRate = outRate;
     this.identity = inRate === outRate;
     this.step = inRate / outRate;
-    const ratio = Math.min(1, outRate / inRate);
-    const cutoff = ratio * (opts.passband ?? 0.9);
-    // When downsampling the filter spans more input samples, so widen it by 1/ratio.
-    this.half = Math.ceil((opts.halfTaps ?? 16) / ratio);
-    const taps = 2 * this.half;
-    this.table = new Float32Array((PHASES + 1) * taps);
-    const i0b = besselI0(KAISER_BETA);
-    for (let p = 0; p <= PHASES; p++) {
-      const frac = p / PHASES;
-      for (let k = 0; k < taps; k++) {
-        // tap k multiplies input sample (c - half + 1 + k); its distance from t = c + frac:
-        const x = k - this.half + 1 - frac;
-        const w =
-          Math.abs(x) >= this.half ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - (x / this.half) ** 2)) / i0b;
-        const s = x === 0 ? 1 : Math.sin(Math.PI * cutoff * x) / (Math.PI * cutoff * x);
-        this.table[p * taps + k] = cutoff * s * w;
-      }
-    }
+    // Equal rates pass samples through: no table, no filter delay, no copy.
+    const { half, table } = this.identity
+      ? { half: 0, table: new Float32Array(0) }
+      : filterTable(inRate, outRate, opts);
+    this.half = half;
+    this.table = table;
     this.buf = new Float32Array(this.half); // leading zeros: the first output aligns with input 0
     this.t = this.half;
   }
 
-  /** Resamples one chunk; returns the output samples available so far. */
+  /**
+   * Resamples one chunk; returns the output samples available so far. At equal rates that is `input`
+   * itself (not a copy): callers read it and move on.
+   */
   process(input: Int16Array): Int16Array {
-    if (this.identity) return input.slice();
+    if (this.identity) return input;
     const merged = new Float32Array(this.buf.length + input.length);
     merged.set(this.buf);
     for (let i = 0; i < input.length; i++) merged[this.buf.length + i] = input[i]!;

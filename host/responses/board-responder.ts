@@ -11,10 +11,11 @@ import type { Response } from '../commands/index.js';
 import type { HarkConfig, LedEffectConfig } from '../config/index.js';
 import { errorEvent, type PipelineEvent } from '../events.js';
 import type { LinkManager } from '../link/index.js';
+import type { SpeechService } from '../tts/speech-service.js';
 import { type EarconName, earconMessage } from './earcons.js';
 import { type LedCondition, ledMessage, resolveLed } from './led-priority.js';
 import { planResponse } from './response-plan.js';
-import { prepareAudio, prepareSpeech, type RemoteSpeech, type SpeakerAudio } from './speech.js';
+import { convertAudio, prepareSpeech, type RemoteSpeech, type SpeakerAudio } from './speech.js';
 import { ToneSequencer } from './tone-sequencer.js';
 
 export interface BoardResponderDeps {
@@ -26,6 +27,8 @@ export interface BoardResponderDeps {
   hello: () => Hello;
   /** A remote synthesiser (Wyoming TTS) tried before espeak-ng. */
   remoteSpeech?: RemoteSpeech;
+  /** The speech worker (synthesis, resampling, encoding, reply cache off main); without it, on main. */
+  speech?: SpeechService;
 }
 
 export class BoardResponder {
@@ -94,6 +97,7 @@ export class BoardResponder {
         voice: config.voice,
         wpm: config.voiceWpm,
         ...(this.#d.remoteSpeech ? { remote: this.#d.remoteSpeech } : {}),
+        ...(this.#d.speech ? { service: this.#d.speech } : {}),
       });
       const result = await this.#play(audio);
       this.#d.emit({ event: 'speech', boardId: this.#d.boardId, text, durationMs: audio.durationMs, result });
@@ -106,7 +110,11 @@ export class BoardResponder {
     const what = typeof source === 'string' ? source : 'recorded audio';
     try {
       const pcm = typeof source === 'string' ? parseWav(await readFile(source), source) : source;
-      const audio = prepareAudio(pcm, this.#d.hello());
+      const audio = await convertAudio(
+        pcm,
+        this.#d.hello(),
+        this.#d.speech ? { service: this.#d.speech } : {},
+      );
       const result = await this.#play(audio);
       this.#d.emit({
         event: 'speech',
@@ -126,7 +134,8 @@ export class BoardResponder {
     const ac = new AbortController();
     this.#playback = ac;
     try {
-      return await this.#d.link.play(this.#d.boardId, audio, ac.signal);
+      // The bytes are ours alone (made for this playback): moved to the link worker, not copied.
+      return await this.#d.link.play(this.#d.boardId, audio, ac.signal, { transfer: true });
     } finally {
       if (this.#playback === ac) this.#playback = undefined;
     }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { isHarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { AudioCodec, codecBit, SpeakerKind } from '../../protocol/ts/messages.js';
+import { SpeechService } from '../tts/speech-service.js';
 import { applyGain, canSpeak, chooseSpeakerCodec, prepareSpeech } from './speech.js';
 
 const pcmBoard = {
@@ -51,4 +52,19 @@ test('speech is synthesised by espeak-ng at the board rate in its codec', async 
     prepareSpeech('hello', { speakerKind: SpeakerKind.NONE, speakerSampleRate: 0, speakerCodecs: 0 }),
     (e) => isHarkError(e, 'HARK_ERR_RESPONSE_SPEECH') && /hello/.test(e.message),
   );
+});
+
+test('with the speech worker: the same audio as on main, and its failures name the text', async () => {
+  const service = new SpeechService();
+  try {
+    const onMain = await prepareSpeech('five minutes', pcmBoard);
+    const off = await prepareSpeech('five minutes', pcmBoard, { service });
+    assert.deepEqual(off.data, onMain.data, 'espeak-ng is deterministic: identical bytes');
+    await assert.rejects(
+      prepareSpeech('five minutes', pcmBoard, { service, voice: 'xx-nonexistent' }),
+      (e) => isHarkError(e, 'HARK_ERR_RESPONSE_SPEECH') && /five minutes/.test(e.message),
+    );
+  } finally {
+    await service.close();
+  }
 });

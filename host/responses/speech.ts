@@ -1,15 +1,21 @@
 /**
- * Spoken responses: text → espeak-ng (a child process, off the event loop) → the board's speaker
- * rate → gain → the board's speaker codec. The result is handed to `LinkManager.play()`, whose link
- * worker streams it with the protocol's credit-based flow control.
+ * Spoken responses: text → espeak-ng (a child process) → the board's speaker rate → gain → the
+ * board's speaker codec. With a `SpeechService` (the pipeline always has one) all of that runs in the
+ * speech worker, cached by text, voice and format, and main only passes the bytes on; without one
+ * (tests, embedders) it runs here. The result is handed to `LinkManager.play()`, whose link worker
+ * streams it with the protocol's credit-based flow control.
  */
 
+import { applyGain } from '../../base/audio/gain.js';
 import { resample } from '../../base/audio/resample.js';
 import type { PcmAudio } from '../../base/audio/wav.js';
 import { HarkError, isHarkError } from '../../base/errors.js';
 import { encodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { AudioCodec, type AudioCodecId, codecBit, SpeakerKind } from '../../protocol/ts/messages.js';
 import { synthesize } from '../tts/espeak.js';
+import type { SpeechService } from '../tts/speech-service.js';
+
+export { applyGain } from '../../base/audio/gain.js';
 
 /** What a board's HELLO says about its speaker. */
 export interface SpeakerCaps {
@@ -37,6 +43,8 @@ export interface SpeechOptions {
   gain?: number;
   /** Another synthesiser tried first (a Wyoming TTS server); it calls `local` (espeak-ng) when it cannot. */
   remote?: RemoteSpeech;
+  /** The speech worker: synthesis, resampling and encoding off this thread, replies cached. */
+  service?: SpeechService;
 }
 
 /** A synthesiser that may hand the text to `local` (espeak-ng) instead. */
@@ -56,15 +64,6 @@ export function chooseSpeakerCodec(caps: SpeakerCaps): AudioCodecId | undefined 
     if (caps.speakerCodecs & codecBit(c)) return c;
   }
   return undefined;
-}
-
-/** Scales samples by `gain` with clipping (in place on a copy). */
-export function applyGain(samples: Int16Array, gain: number): Int16Array {
-  if (gain === 1) return samples;
-  const out = new Int16Array(samples.length);
-  for (let i = 0; i < samples.length; i++)
-    out[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i]! * gain)));
-  return out;
 }
 
 /** Converts PCM (a command's recorded `audio` response, or speech) to the board's speaker rate and codec. */
@@ -90,6 +89,21 @@ export function prepareAudio(
   };
 }
 
+/** prepareAudio in the speech worker when there is one (recordings can be long to resample). */
+export async function convertAudio(
+  pcm: PcmAudio,
+  caps: SpeakerCaps,
+  opts: Pick<SpeechOptions, 'gain' | 'service'> = {},
+): Promise<SpeakerAudio> {
+  const codec = chooseSpeakerCodec(caps);
+  if (!opts.service || !canSpeak(caps) || codec === undefined) return prepareAudio(pcm, caps, opts);
+  return opts.service.convert(pcm.samples, pcm.sampleRate, {
+    sampleRate: caps.speakerSampleRate,
+    codec,
+    gain: opts.gain ?? 1,
+  });
+}
+
 /** Synthesises `text` for a board's speaker. Throws HARK_ERR_RESPONSE_SPEECH naming the text on failure. */
 export async function prepareSpeech(
   text: string,
@@ -99,6 +113,16 @@ export async function prepareSpeech(
   // Checked before espeak-ng runs, so the error names the text.
   if (!canSpeak(caps) || chooseSpeakerCodec(caps) === undefined) {
     throw new HarkError('HARK_ERR_RESPONSE_SPEECH', `the board has no PCM speaker to say "${text}"`);
+  }
+  const codec = chooseSpeakerCodec(caps)!;
+  const format = { sampleRate: caps.speakerSampleRate, codec, gain: opts.gain ?? 1 };
+  const voice = { voice: opts.voice ?? 'en-us', wpm: opts.wpm ?? 170 };
+  if (opts.service && !opts.remote) {
+    try {
+      return await opts.service.speak(text, voice, format);
+    } catch (e) {
+      throw speechFailed(text, e);
+    }
   }
   let pcm: PcmAudio;
   const local = () =>
@@ -110,12 +134,15 @@ export async function prepareSpeech(
   try {
     pcm = opts.remote ? await opts.remote(text, local) : await local();
   } catch (e) {
-    throw new HarkError(
-      'HARK_ERR_RESPONSE_SPEECH',
-      `could not synthesise "${text}": ${isHarkError(e) ? e.message : (e as Error).message}`,
-      { cause: e },
-    );
+    throw speechFailed(text, e);
   }
-  // espeak-ng's output is already at the speaker rate: prepareAudio only applies gain and encodes.
-  return prepareAudio(pcm, caps, opts);
+  // espeak-ng's output is already at the speaker rate: only a remote voice's may need resampling.
+  return convertAudio(pcm, caps, opts);
 }
+
+const speechFailed = (text: string, e: unknown) =>
+  new HarkError(
+    'HARK_ERR_RESPONSE_SPEECH',
+    `could not synthesise "${text}": ${isHarkError(e) ? e.message : (e as Error).message}`,
+    { cause: e },
+  );

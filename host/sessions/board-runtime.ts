@@ -34,6 +34,7 @@ import { BoardResponder } from '../responses/board-responder.js';
 import type { RemoteSpeech } from '../responses/speech.js';
 import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
 import type { Transcript } from '../transcription/types.js';
+import type { SpeechService } from '../tts/speech-service.js';
 import { BoardSession } from './board-session.js';
 
 export type { PipelineEvent } from '../events.js';
@@ -44,6 +45,8 @@ export interface BoardRuntimeDeps {
   asr: Pick<TranscriptionService, 'openStream'>;
   /** A remote synthesiser (Wyoming TTS) tried before espeak-ng. */
   remoteSpeech?: RemoteSpeech;
+  /** The host's speech worker (spoken replies off main, cached). */
+  speech?: SpeechService;
   dispatcher: Dispatcher;
   config: HarkConfig;
   emit: (e: PipelineEvent) => void;
@@ -99,6 +102,7 @@ export class BoardRuntime {
       boardId: info.boardId,
       hello: () => this.info.hello,
       ...(deps.remoteSpeech ? { remoteSpeech: deps.remoteSpeech } : {}),
+      ...(deps.speech ? { speech: deps.speech } : {}),
     });
     this.responder = responder;
     const c = deps.config;

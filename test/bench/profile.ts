@@ -49,6 +49,7 @@ const THREADS: [RegExp, string][] = [
   [/host\/commands\/blocking-worker\.js/, 'command worker'],
   [/host\/commands\/watchdog-worker\.js/, 'watchdog'],
   [/host\/wyoming\/worker\.js/, 'wyoming worker'],
+  [/host\/tts\/speech-worker\.js/, 'speech worker'],
 ];
 
 function threadName(p: CpuProfile, tid: string): string {

@@ -37,6 +37,22 @@ test('play(): credit flow control never overruns the board buffer and the audio 
   assert.deepEqual(board.speakerAudio().samples, audio.samples);
 });
 
+test('play(…, { transfer: true }) moves the bytes to the link worker (no copy) and plays them intact', async () => {
+  const audio = sweep(1);
+  const data = pcmBytes(audio.samples.slice());
+  const result = await link.play('io', { codec: 0, sampleRate: 16000, data }, undefined, { transfer: true });
+  assert.equal(result, 'finished');
+  assert.equal(data.byteLength, 0, "main's view is detached: the buffer moved");
+  assert.deepEqual(board.speakerAudio().samples, audio.samples);
+  // A view of part of a buffer is copied, never moved: the rest of the buffer is not the link's.
+  const part = pcmBytes(audio.samples).subarray(0, 3200);
+  assert.equal(
+    await link.play('io', { codec: 0, sampleRate: 16000, data: part }, undefined, { transfer: true }),
+    'finished',
+  );
+  assert.equal(part.byteLength, 3200);
+});
+
 test('play() with µ-law, then stopPlayback() and an AbortSignal both end it with "stopped"', async () => {
   const audio = sweep(3);
   const ulaw = ulawEncode(audio.samples);

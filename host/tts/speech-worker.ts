@@ -1,0 +1,52 @@
+/**
+ * The speech worker: espeak-ng, resampling to the board's speaker rate, gain and encoding, off main.
+ * Spawning espeak-ng blocks the spawning thread for 15–25 ms (fork of a process whose RSS holds the
+ * models), and resampling a reply another few: on main that was the 170–390 ms loop-delay maximum with
+ * 8 boards asking at once. Replies are cached here by everything that shapes their bytes; each answer
+ * is a fresh copy whose buffer is transferred to main and on to the link worker, never copied again.
+ */
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { applyGain } from '../../base/audio/gain.js';
+import { resample } from '../../base/audio/resample.js';
+import { type Transferred, transferred, WorkerRpc } from '../../base/worker-rpc.js';
+import { encodeAudioBlock } from '../../protocol/ts/audio/index.js';
+import { synthesize } from './espeak.js';
+import { SpeechCache } from './speech-cache.js';
+import type { EncodedSpeech, SpeakerFormat, SpeechRequest, SpeechStats } from './speech-protocol.js';
+
+const cache = new SpeechCache<Omit<EncodedSpeech, 'cached'>>(
+  (workerData as { cacheBytes: number }).cacheBytes,
+);
+
+function encode(samples: Int16Array, f: SpeakerFormat): Omit<EncodedSpeech, 'cached'> {
+  const gained = applyGain(samples, f.gain);
+  return {
+    codec: f.codec,
+    sampleRate: f.sampleRate,
+    data: encodeAudioBlock(f.codec, gained),
+    durationMs: Math.round((gained.length / f.sampleRate) * 1000),
+  };
+}
+
+/** A copy that owns its whole buffer, transferred: the cached bytes stay here, the copy moves on. */
+function reply(v: Omit<EncodedSpeech, 'cached'>, cached: boolean): Transferred<EncodedSpeech> {
+  const data = v.data.slice();
+  return transferred({ ...v, data, cached }, [data.buffer]);
+}
+
+new WorkerRpc<SpeechRequest, never>(parentPort as MessagePort, {
+  onCall: async (req): Promise<Transferred<EncodedSpeech> | SpeechStats> => {
+    if (req.op === 'stats') return { hits: cache.hits, misses: cache.misses, cachedBytes: cache.bytes };
+    if (req.op === 'convert') {
+      const pcm =
+        req.inRate === req.sampleRate ? req.samples : resample(req.samples, req.inRate, req.sampleRate);
+      return reply(encode(pcm, req), false);
+    }
+    const key = JSON.stringify([req.text, req.voice, req.wpm, req.sampleRate, req.codec, req.gain]);
+    const { value, hit } = await cache.get(key, async () => {
+      const pcm = await synthesize(req.text, { voice: req.voice, wpm: req.wpm, sampleRate: req.sampleRate });
+      return encode(pcm.samples, req);
+    });
+    return reply(value, hit);
+  },
+});
