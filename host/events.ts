@@ -24,6 +24,11 @@ export type PipelineEvent =
     }
   | { event: 'speech'; boardId: string; text: string; durationMs: number; result: 'finished' | 'stopped' }
   | { event: 'session'; boardId: string; line: string }
+  /**
+   * An utterance waits for a free speech-recognition stream (all `capacity` are decoding): it will be
+   * transcribed late, never dropped. A warning, not an error: the host is at its configured limit.
+   */
+  | { event: 'asr-wait'; boardId: string; open: number; capacity: number; message: string }
   | ErrorEvent
   /** Beyond one host (host/wyoming, mqtt, dashboard, rooms): a service changed state; `boardId` '' = host-wide. */
   | { event: 'net'; boardId: string; what: NetService; state: string; detail?: string };

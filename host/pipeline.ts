@@ -27,6 +27,7 @@ import { RoomArbiter, type RoomHost, type RoomOptions, roomOptions } from './roo
 import { BoardRuntime, type PipelineEvent } from './sessions/board-runtime.js';
 import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
+import type { StreamWait } from './transcription/service.js';
 import type { LoadProgress } from './transcription/types.js';
 import { SpeechService } from './tts/speech-service.js';
 import { type WyomingOptions, WyomingServices, wyomingOptions } from './wyoming/index.js';
@@ -317,6 +318,15 @@ export class HarkPipeline extends EventEmitter {
       this.#boards.get(e.boardId)?.onAudioAbort(e.stream, e.reason);
     });
     this.link.on('error', (e: HarkError) => this.#emit(errorEvent(String(e.details?.boardId ?? ''), e)));
+    this.asr.on('stream-wait', (w: StreamWait) =>
+      this.#emit({
+        event: 'asr-wait',
+        boardId: w.boardId,
+        open: w.open,
+        capacity: w.capacity.total,
+        message: `${w.boardId}: this utterance waits for a free speech-recognition stream (${w.open} open, ${w.capacity.total} at once${w.capacity.limitedBy === 'config' ? ' set by transcription.streamsPerWorker' : `, sized from ${w.capacity.limitedBy}; raise transcription.streamsPerWorker to allow more`})`,
+      }),
+    );
     this.#isolation.on('fault', (f: CommandFault) => this.#emit(errorEvent(f.scope.boardId ?? '', f.error)));
     this.#isolation.on('host-fault', (e: HarkError) => {
       this.#emit(errorEvent('', e));

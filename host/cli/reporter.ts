@@ -28,6 +28,7 @@ export type CliEventKind =
   | 'gpio'
   | 'session'
   | 'error'
+  | 'asr-wait'
   | 'net'
   | 'demo'
   | 'config'

@@ -181,6 +181,10 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
         // Errors are diagnostics: stderr in human mode (the watchdog's too), a JSON event with --json.
         if (out.json) out.event(e);
         else (e.boardId ? boardLog(e.boardId) : log).error({ code: e.code }, e.message);
+      } else if (e.event === 'asr-wait') {
+        // A queued utterance is a warning on stderr (the host is at its limit), an event with --json.
+        if (out.json) out.event(e);
+        else boardLog(e.boardId).warn({ open: e.open, capacity: e.capacity }, e.message);
       } else out.event(e, describeEvent(e));
     });
     pipeline.on('board', (info: BoardInfo) => {

@@ -11,7 +11,7 @@ export function transcriptionOptions(t: HarkConfig['transcription']): Transcript
     kwsThreshold: t.pocketsphinx.kwsThreshold,
     pocketsphinxArgs: t.pocketsphinx.args,
     ...(t.threads > 0 ? { threads: t.threads } : {}),
-    streamsPerWorker: t.streamsPerWorker,
+    ...(t.streamsPerWorker > 0 ? { streamsPerWorker: t.streamsPerWorker } : {}),
     ...(t.idleTimeoutMs > 0 ? { idleTimeoutMs: t.idleTimeoutMs } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { Piscina } from 'piscina';
 import { HarkError } from '../../base/errors.js';
 import { AudioCodec } from '../../protocol/ts/messages.js';
 import type { GrammarSpec } from '../grammar/spec.js';
+import { type StreamCapacity, streamCapacity, thisMachine } from './capacity.js';
 import { selectEngine, type WorkerConfig } from './engine-select.js';
 import { validateSpec } from './grammar-compile.js';
 import { TranscriptionStream } from './stream.js';
@@ -38,7 +39,18 @@ export interface GrammarOptions {
 
 const DEFAULT_EOS = { silenceMs: 700, minSpeechMs: 300, maxMs: 15000, finalizeOnSilence: false };
 
-/** Speech-to-text for board streams, in worker threads. Emits 'grammar' (GrammarReport). */
+/** An utterance that must wait for a free stream (the service's 'stream-wait' event). */
+export interface StreamWait {
+  boardId: string;
+  /** Utterances open, this one included. */
+  open: number;
+  capacity: StreamCapacity;
+}
+
+/**
+ * Speech-to-text for board streams, in worker threads. Emits 'grammar' (GrammarReport) and
+ * 'stream-wait' (StreamWait): never a silent queue.
+ */
 export class TranscriptionService extends EventEmitter {
   readonly engine: 'vosk' | 'pocketsphinx';
   private readonly grammars = new Map<string, CompiledGrammar>();
@@ -51,6 +63,8 @@ export class TranscriptionService extends EventEmitter {
     private readonly pool: Piscina,
     private readonly config: WorkerConfig,
     readonly threads: number,
+    /** Utterances decoded at once (capacity.ts); one more waits, announced by 'stream-wait'. */
+    readonly capacity: StreamCapacity,
   ) {
     super();
     this.engine = config.engine.engine;
@@ -63,7 +77,8 @@ export class TranscriptionService extends EventEmitter {
     const progress = opts.onProgress ?? (() => {});
     const engine = selectEngine(opts);
     const threads = opts.threads ?? Math.min(4, availableParallelism());
-    const perWorker = opts.streamsPerWorker ?? 16;
+    const capacity = streamCapacity(threads, opts.streamsPerWorker, thisMachine());
+    const perWorker = capacity.perWorker;
     if (!Number.isInteger(threads) || threads < 1 || !Number.isInteger(perWorker) || perWorker < 1) {
       throw new HarkError(
         'HARK_ERR_TRANSCRIPTION_CONFIG',
@@ -87,7 +102,7 @@ export class TranscriptionService extends EventEmitter {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 256 },
     });
-    const service = new TranscriptionService(pool, config, threads);
+    const service = new TranscriptionService(pool, config, threads, capacity);
     // Every worker announces the end of its module load (WorkerLoaded). piscina's own 'workerCreate'
     // fires for the first workers before their modules load, and terminating a worker while it is
     // still loading the koffi addon aborts the whole process (Node 20): so teardown, even after a
@@ -124,7 +139,10 @@ export class TranscriptionService extends EventEmitter {
       await pool.destroy();
       throw new HarkError(reply.error.code, reply.error.message);
     }
-    progress({ stage: 'ready', message: `transcription ready (${threads} workers, ${engine.engine})` });
+    progress({
+      stage: 'ready',
+      message: `transcription ready (${threads} workers, ${engine.engine}, ${capacity.total} utterances at once: ${capacity.limitedBy === 'config' ? 'transcription.streamsPerWorker' : `sized from ${capacity.limitedBy}`})`,
+    });
     return service;
   }
 
@@ -178,6 +196,13 @@ export class TranscriptionService extends EventEmitter {
       grammar.kind === 'keyphrase',
     );
     this.open.add(stream);
+    // piscina queues a task only when every worker is full: this one will wait for a stream to end.
+    if (this.open.size > this.capacity.total)
+      this.emit('stream-wait', {
+        boardId: opts.boardId,
+        open: this.open.size,
+        capacity: this.capacity,
+      } satisfies StreamWait);
     const task: WorkerTask = {
       kind: 'utterance',
       boardId: opts.boardId,

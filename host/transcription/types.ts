@@ -25,7 +25,7 @@ export interface TranscriptionOptions {
   pocketsphinxArgs?: Record<string, string>;
   /** ASR worker threads; default min(4, available cores). */
   threads?: number;
-  /** Streams one worker decodes at once (they interleave while waiting for audio); default 16. */
+  /** Streams one worker decodes at once (they interleave while waiting for audio); default sized from cores and memory (capacity.ts). */
   streamsPerWorker?: number;
   /** ms before an idle worker (and the models it holds) is stopped; default Infinity (never). */
   idleTimeoutMs?: number;

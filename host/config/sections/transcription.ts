@@ -10,7 +10,12 @@ export const TRANSCRIPTION_KEYS = {
         'auto: vosk when transcription.vosk.model is set, else pocketsphinx',
       ),
       threads: integer(0, 0, 64, 'ASR worker threads, each loads the model once (0: min(4, cores))'),
-      streamsPerWorker: integer(16, 1, 1024, 'utterances one worker decodes at once'),
+      streamsPerWorker: integer(
+        0,
+        0,
+        1024,
+        'utterances one worker decodes at once; more wait, with a warning (0: sized from cores and memory)',
+      ),
       workerHeapMb: integer(
         256,
         32,
