@@ -3,7 +3,7 @@
  * (bench/pipeline/host-process.ts, assembled like `hark run`) with `node --cpu-prof`, which profiles
  * main and every worker thread (link worker, ASR workers, command workers, watchdog) and writes one
  * .cpuprofile per thread when the host exits; drives it with 8 emulated boards in another process
- * (spoken replies and LED commands, as in the benchmark), then prints each thread's busy time and its
+ * (spoken replies, each a new text as in the benchmark, and LED commands), then prints each thread's busy time and its
  * top functions by self time. The files stay in the printed folder for Chrome DevTools.
  *   --seconds N   length of the measured load (default 20)
  *   --top N       functions per thread (default 12)
@@ -118,7 +118,7 @@ async function load(
   while (performance.now() < until) {
     // Two spoken rounds for one LED round: spoken replies are the heaviest thing a host does.
     if (round % 3 === 2) await fleet.sayColour(eight, round, { spreadMs: 500 });
-    else await fleet.saySpoken(eight, { spreadMs: 500 });
+    else await fleet.sayUniqueSpoken(eight, { spreadMs: 500 }); // each reply a new text: no cache hits
     round++;
   }
   const toUs = await fleet.hostClockUs();

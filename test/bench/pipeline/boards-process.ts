@@ -18,6 +18,8 @@ export type LedMatch = Pick<LedState, 'effect' | 'r' | 'g' | 'b'> & { periodMs?:
 export interface UtterRequest {
   uids: string[];
   text: string;
+  /** Per board (same order as uids), instead of `text`: distinct replies defeat the host's reply cache. */
+  texts?: string[];
   /** The response to wait for: an LED frame, or the first SPEAKER_DATA (then playback's end too). */
   expect: { led: LedMatch } | { speech: true };
   /** The session's acknowledgement (the "thinking" LED). */
@@ -135,14 +137,14 @@ function utterOne(board: EmulatedBoard, req: UtterRequest, pcm: PcmAudio): Promi
 }
 
 async function utter(req: UtterRequest): Promise<UtterResult[]> {
-  const pcm = await clip(req.text);
+  const pcms = await Promise.all(req.uids.map((_, i) => clip(req.texts?.[i] ?? req.text)));
   const spread = req.spreadMs ?? 0;
   return Promise.all(
     req.uids.map(async (uid, i) => {
       const b = boards.get(uid);
       if (!b) throw new Error(`no emulated board ${uid}`);
       if (spread > 0) await new Promise((r) => setTimeout(r, (i * 37) % spread));
-      return utterOne(b, req, pcm);
+      return utterOne(b, req, pcms[i]!);
     }),
   );
 }

@@ -76,11 +76,12 @@ export class Fleet {
     uids: string[],
     text: string,
     expect: UtterRequest['expect'],
-    opts: { spreadMs?: number; timeoutMs?: number } = {},
+    opts: { spreadMs?: number; timeoutMs?: number; texts?: string[] } = {},
   ): Promise<UtterResult[]> {
     const req: UtterRequest = {
       uids,
       text,
+      ...(opts.texts ? { texts: opts.texts } : {}),
       expect,
       ack: this.ack,
       spreadMs: opts.spreadMs ?? 0,
@@ -98,8 +99,24 @@ export class Fleet {
     return this.say(uids, `set the light to ${c.name}`, { led: c.led }, opts);
   }
 
+  /** "What time is it" on every board: one reply text for all (the host's reply cache serves 7 of 8). */
   saySpoken(uids: string[], opts: { spreadMs?: number } = {}): Promise<UtterResult[]> {
     return this.say(uids, SPOKEN_COMMAND, { speech: true }, opts);
+  }
+
+  #timers = 0;
+  /**
+   * A timer of a duration no board asked for before ("Timer set for 7 hours and 2 minutes"): every
+   * reply is a new text, synthesised afresh. Hours, so no timer rings while the benchmark runs.
+   */
+  sayUniqueSpoken(uids: string[], opts: { spreadMs?: number } = {}): Promise<UtterResult[]> {
+    const texts = uids.map(() => {
+      const k = this.#timers++;
+      const hours = 1 + (k % 99);
+      const minutes = Math.floor(k / 99);
+      return `set a timer for ${hours} hours${minutes ? ` and ${minutes} minutes` : ''}`;
+    });
+    return this.say(uids, texts[0]!, { speech: true }, { ...opts, texts });
   }
 
   loopReset(): Promise<unknown> {
