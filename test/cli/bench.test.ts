@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseWav } from '../../base/audio/wav.js';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
 import { LinkManager } from '../../host/link/index.js';
-import { run, runSync } from '../package/child.js';
+import { run, runSync } from '../helpers/child.js';
 
 const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hark-bench-'));

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
 import { LogLevel } from '../../protocol/ts/messages.js';
-import { run, runSync } from '../package/child.js';
+import { run, runSync } from '../helpers/child.js';
 
 const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const PACK = fileURLToPath(new URL('../../examples/typescript-starter/src/index.js', import.meta.url));

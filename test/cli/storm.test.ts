@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PtyPair } from '../../boards/emulator/pty-pair.js';
 import { getProfile, helloForProfile } from '../../boards/profiles/profile-loader.js';
+import { run } from '../helpers/child.js';
 import { RawPeer } from '../helpers/link.js';
-import { run } from '../package/child.js';
 
 const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const PACK = fileURLToPath(new URL('../../examples/typescript-starter/src/index.js', import.meta.url));

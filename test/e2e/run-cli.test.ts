@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
 import { spoken } from '../../host/cli/demo-harness.js';
+import { run } from '../helpers/child.js';
 
 const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const DEMO_COMMANDS = fileURLToPath(
@@ -21,57 +22,29 @@ test('hark run --json serves a board, prints the command, exits 0 on SIGTERM', a
     bootNoise: false,
     helloIntervalMs: 200,
   });
-  const child = spawn(
+  const child = run(
     process.execPath,
     [MAIN, 'run', '--json', '--port', board.hostPath, '--commands', DEMO_COMMANDS],
     {
       env: { ...process.env, HARK_CONFIG_DIR: '/nonexistent/hark-e2e-run' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const events: Record<string, unknown>[] = [];
-  let buffered = '';
-  const seen = (pred: (e: Record<string, unknown>) => boolean) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; stderr:\n${err}`)), 30_000);
-      const check = () => {
-        const hit = events.find(pred);
-        if (hit) {
-          clearTimeout(timer);
-          child.stdout.off('data', check);
-          resolve(hit);
-        }
-      };
-      child.stdout.on('data', check);
-      check();
-    });
-  child.stdout.on('data', (b: Buffer) => {
-    buffered += b.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const l of lines) if (l.trim()) events.push(JSON.parse(l) as Record<string, unknown>);
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', r));
   try {
-    await seen((e) => e.event === 'board' && e.boardId === 'e2e-run');
+    await child.event((e) => e.event === 'board' && e.boardId === 'e2e-run', 'the board');
     board.setAudio(await spoken('what time is it'));
     const said = await board.utter();
     assert.ok(!said.interrupted && said.chunks > 0, `the utterance streamed: ${JSON.stringify(said)}`);
-    const cmd = await seen((e) => e.event === 'command');
+    const cmd = await child.event((e) => e.event === 'command', 'the command');
     assert.equal(cmd.command, 'what time is it');
-    await seen((e) => e.event === 'speech' && e.result === 'finished');
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, `exit code; stderr:\n${err}`);
+    await child.event((e) => e.event === 'speech' && e.result === 'finished', 'the spoken reply');
+    assert.equal(await child.stop('SIGTERM'), 0, `exit code\n${child.transcript()}`);
+    const err = child.stderr.join('\n');
     assert.match(err, /stopped \(SIGTERM\)/);
-    const late = events.filter((e) => e.event === 'error' && /cannot send/.test(String(e.message)));
+    const late = child.events().filter((e) => e.event === 'error' && /cannot send/.test(String(e.message)));
     assert.deepEqual(late, [], 'shutting down reports no LED it could no longer send');
     assert.doesNotMatch(err, /cannot send/);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     await board.close();
   }
 });

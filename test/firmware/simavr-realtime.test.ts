@@ -6,7 +6,6 @@
  * a pipeline event, the end of the microphone's WAV — never on a sleep.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import demo from '../../examples/typescript-starter/src/index.js';
 import { Harness, spoken } from '../../host/cli/demo-harness.js';
 import { LinkManager } from '../../host/link/index.js';
 import type { PipelineEvent } from '../../host/pipeline.js';
+import { type JsonEvent, run } from '../helpers/child.js';
 import { pingBarrier } from '../helpers/link.js';
 
 const PROFILE = getProfile('arduino-uno-electret');
@@ -254,50 +254,16 @@ describe('simulated Uno through the whole host: push-to-talk, pins, reset', () =
 
 test('hark run with the example pack on the simulated Uno: the light on a spare pin, the host survives', async () => {
   const board = await SimavrBoard.start({ mode: 'realtime' });
-  const child = spawn(
+  const child = run(
     process.execPath,
     [MAIN, 'run', '--json', '--port', board.hostPath!, '--profile', PROFILE.id, '--commands', EXAMPLE_PACK],
-    { env: { ...process.env, HARK_CONFIG_DIR: join(dir, 'no-config') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, HARK_CONFIG_DIR: join(dir, 'no-config') } },
   );
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const events: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stdout.on('data', (b: Buffer) => {
-    buffered += b.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const l of lines)
-      if (l.trim().startsWith('{')) events.push(JSON.parse(l) as Record<string, unknown>);
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', r));
-  const seen = (what: string, pred: (e: Record<string, unknown>) => boolean, from = 0) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what}; stderr:\n${err.slice(-3000)}`)), 90_000);
-      const check = () => {
-        const hit = events.slice(from).find(pred);
-        if (hit) {
-          clearTimeout(timer);
-          child.stdout.off('data', check);
-          child.off('close', onClose);
-          resolve(hit);
-        }
-      };
-      const onClose = (code: number | null) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`hark run exited (${code}) while waiting for ${what}; stderr:\n${err.slice(-3000)}`),
-        );
-      };
-      child.stdout.on('data', check);
-      child.once('close', onClose);
-      check();
-    });
+  const seen = (what: string, pred: (e: JsonEvent) => boolean, from = 0) =>
+    child.event(pred, what, { from, timeoutMs: 90_000 });
   try {
     await seen('the board', (e) => e.event === 'board');
-    const e0 = events.length;
+    const e0 = child.events().length;
     await pushToTalk(board, 'turn the light on');
     const cmd = await seen('the lights command', (e) => e.event === 'command', e0);
     assert.equal(cmd.command, 'lights');
@@ -305,15 +271,14 @@ test('hark run with the example pack on the simulated Uno: the light on a spare 
     await board.waitFor<SimPinEvent>('pin', (p) => p.pin === lightPin && p.state === 'high', 60_000);
     assert.notEqual(lightPin, PROFILE.buttons[0]!.pin, "the example's light is never the Uno's button");
     // the host is still serving: a second command is dispatched too
-    const e1 = events.length;
+    const e1 = child.events().length;
     await pushToTalk(board, 'what time is it');
     const second = await seen('a second command', (e) => e.event === 'command', e1);
     assert.equal(second.command, 'what time is it');
-    assert.equal(child.exitCode, null, 'hark run is still running');
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, `exit code; stderr:\n${err.slice(-2000)}`);
+    assert.equal(child.proc.exitCode, null, 'hark run is still running');
+    assert.equal(await child.stop('SIGTERM'), 0, `exit code\n${child.transcript().slice(-2000)}`);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     await board.close();
   }
 });

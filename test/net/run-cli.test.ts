@@ -4,10 +4,11 @@
  * it, publishing to a real broker, and exiting 0 on SIGTERM; bad values of the flags exit 2.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EmulatedBoard } from '../../boards/emulator/index.js';
+import { type JsonEvent, run } from '../helpers/child.js';
 import { Mosquitto } from './mosquitto.js';
 
 const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
@@ -21,7 +22,7 @@ test('hark run --dashboard --satellite --mqtt: announced, serving the board, exi
     bootNoise: false,
     helloIntervalMs: 200,
   });
-  const child = spawn(
+  const child = run(
     process.execPath,
     [
       MAIN,
@@ -36,39 +37,10 @@ test('hark run --dashboard --satellite --mqtt: announced, serving the board, exi
       '--mqtt',
       broker.url,
     ],
-    {
-      env: { ...ENV, HARK_WYOMING_SATELLITE_HOST: '127.0.0.1', HARK_WYOMING_SATELLITE_BASE_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { env: { ...ENV, HARK_WYOMING_SATELLITE_HOST: '127.0.0.1', HARK_WYOMING_SATELLITE_BASE_PORT: '0' } },
   );
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const events: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stdout.on('data', (b: Buffer) => {
-    buffered += b.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const l of lines)
-      if (l.trim().startsWith('{')) events.push(JSON.parse(l) as Record<string, unknown>);
-  });
-  const seen = (what: string, pred: (e: Record<string, unknown>) => boolean) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within 60 s; stderr:\n${err}`)), 60_000);
-      const check = () => {
-        const hit = events.find(pred);
-        if (!hit) return;
-        clearTimeout(timer);
-        child.stdout.off('data', check);
-        resolve(hit);
-      };
-      child.stdout.on('data', check);
-      check();
-    });
-  const exited = new Promise<number | null>((r) => child.on('close', r));
   try {
+    const seen = (what: string, pred: (e: JsonEvent) => boolean) => child.event(pred, what);
     const dash = await seen('the dashboard', (e) => e.event === 'net' && e.what === 'dashboard');
     const url = String(dash.detail);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -84,10 +56,9 @@ test('hark run --dashboard --satellite --mqtt: announced, serving the board, exi
       snap.boards.map((b) => b.boardId),
       ['cli-net'],
     );
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, `exit code; stderr:\n${err}`);
+    assert.equal(await child.stop('SIGTERM'), 0, `exit code\n${child.transcript()}`);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     await board.close();
     await broker.close();
   }

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runSync } from './child.js';
+import { runSync } from '../helpers/child.js';
 import { noCompilersEnv, packInto, ROOT } from './pack.js';
 
 const GUIDE = readFileSync(join(ROOT, 'deploy/README.md'), 'utf8');

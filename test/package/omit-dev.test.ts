@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runSync } from './child.js';
+import { runSync } from '../helpers/child.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSync } from './child.js';
+import { runSync } from '../helpers/child.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { run, runSync } from './child.js';
+import { run, runSync } from '../helpers/child.js';
 import { noCompilersEnv, packInto, ROOT } from './pack.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,7 +1,7 @@
 /**
- * A command-line program run as a user runs it, for the package tests: its stdout and stderr collected
- * line by line, waits on a line that matches (never on a sleep; the timeout only bounds a failure),
- * and its exit.
+ * A command-line program run as a user runs it: its stdout and stderr collected line by line, waits on a
+ * line (or a `--json` event) that matches (never on a sleep; the timeout only bounds a failure), and its
+ * exit.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
@@ -15,6 +15,17 @@ export interface Child {
     what: string,
     opts?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number },
   ): Promise<string>;
+  /**
+   * Resolves with the first JSON line on stdout (a `--json` event) after the first `from` of them that
+   * passes `pred`, past or future.
+   */
+  event(
+    pred: (e: JsonEvent) => boolean,
+    what: string,
+    opts?: { from?: number; timeoutMs?: number },
+  ): Promise<JsonEvent>;
+  /** The JSON lines on stdout so far, parsed. */
+  events(): JsonEvent[];
   /** Resolves with the exit code (or the signal's name). */
   readonly exited: Promise<number | string>;
   /** Sends `signal` and resolves with the exit code; SIGKILLs after `timeoutMs` and fails. */
@@ -22,6 +33,11 @@ export interface Child {
   /** Both streams, for failure messages. */
   transcript(): string;
 }
+
+export type JsonEvent = Record<string, unknown>;
+
+const parseEvents = (lines: readonly string[]): JsonEvent[] =>
+  lines.filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as JsonEvent);
 
 export function run(
   cmd: string,
@@ -57,25 +73,20 @@ export function run(
     done = true;
   });
   const transcript = () => `--- stdout\n${out.stdout.join('\n')}\n--- stderr\n${out.stderr.join('\n')}`;
-  const line: Child['line'] = (match, what, o = {}) =>
+  /** Resolves with what `find` finds, checked now and after every line and at exit. */
+  const until = <T>(find: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> =>
     new Promise((resolve, reject) => {
-      const test = typeof match === 'function' ? match : (l: string) => match.test(l);
-      const streams = o.stream ? [o.stream] : (['stdout', 'stderr'] as const);
       const check = () => {
-        for (const s of streams) {
-          const hit = out[s].find(test);
-          if (hit !== undefined) return finish(() => resolve(hit));
-        }
+        const hit = find();
+        if (hit !== undefined) return finish(() => resolve(hit));
         if (done) finish(() => reject(new Error(`${cmd} exited before ${what}\n${transcript()}`)));
       };
       const timer = setTimeout(
         () =>
           finish(() =>
-            reject(
-              new Error(`timed out after ${o.timeoutMs ?? 60_000} ms waiting for ${what}\n${transcript()}`),
-            ),
+            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${transcript()}`)),
           ),
-        o.timeoutMs ?? 60_000,
+        timeoutMs,
       );
       const finish = (f: () => void) => {
         clearTimeout(timer);
@@ -85,11 +96,37 @@ export function run(
       waiters.add(check);
       check();
     });
+  const line: Child['line'] = (match, what, o = {}) => {
+    const test = typeof match === 'function' ? match : (l: string) => match.test(l);
+    const streams = o.stream ? [o.stream] : (['stdout', 'stderr'] as const);
+    return until(
+      () => {
+        for (const s of streams) {
+          const hit = out[s].find(test);
+          if (hit !== undefined) return hit;
+        }
+        return undefined;
+      },
+      what,
+      o.timeoutMs,
+    );
+  };
+  const event: Child['event'] = (pred, what, o = {}) =>
+    until(
+      () =>
+        parseEvents(out.stdout)
+          .slice(o.from ?? 0)
+          .find(pred),
+      what,
+      o.timeoutMs,
+    );
   return {
     proc,
     stdout: out.stdout,
     stderr: out.stderr,
     line,
+    event,
+    events: () => parseEvents(out.stdout),
     exited,
     transcript,
     async stop(signal = 'SIGINT', timeoutMs = 10_000) {
