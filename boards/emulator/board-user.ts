@@ -6,6 +6,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { HarkError } from '../../base/errors.js';
+import { waitForEvent } from '../../base/wait-for-event.js';
 import { AudioEndReason, AudioTrigger, ButtonEvent, type Message } from '../../protocol/ts/messages.js';
 import { BUTTON_DOUBLE_MS, BUTTON_LONG_MS, BUTTON_TAP_MS } from '../../protocol/ts/rules.js';
 import type { ButtonSim } from './button-sim.js';
@@ -33,28 +34,16 @@ export interface BoardUserHost {
 }
 
 /** The next `event` of `em` whose payload passes `predicate`; rejects (HARK_ERR_BOARD_EMULATOR) after `timeoutMs`. */
-export function waitForEvent<T>(
+export function waitForBoardEvent<T>(
   em: EventEmitter,
   who: string,
   event: string,
   predicate: (payload: T) => boolean,
   timeoutMs: number,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const on = (payload: T) => {
-      if (!predicate(payload)) return;
-      cleanup();
-      resolve(payload);
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new HarkError('HARK_ERR_BOARD_EMULATOR', `${who}: no '${event}' event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      em.off(event, on);
-    };
-    em.on(event, on);
+  return waitForEvent(em, event, predicate, timeoutMs, {
+    timeout: () =>
+      new HarkError('HARK_ERR_BOARD_EMULATOR', `${who}: no '${event}' event within ${timeoutMs} ms`),
   });
 }
 
@@ -90,7 +79,7 @@ export class BoardUser {
     const short = 60;
     const want =
       kind === 'click' ? ButtonEvent.CLICK : kind === 'double' ? ButtonEvent.DOUBLE : ButtonEvent.LONG;
-    const done = waitForEvent(
+    const done = waitForBoardEvent(
       this.b.events,
       `emulated board ${this.b.uid}`,
       'button',

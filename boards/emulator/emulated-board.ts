@@ -38,7 +38,7 @@ import { getProfile, helloForProfile, profileFeatures } from '../profiles/profil
 import type { BoardProfile } from '../profiles/profile-schema.js';
 import { dumpConfigLogs } from './board-log.js';
 import { BoardOutput, type EmulatorStats } from './board-output.js';
-import { BoardUser, type Gesture, type Utterance, waitForEvent } from './board-user.js';
+import { BoardUser, type Gesture, type Utterance, waitForBoardEvent } from './board-user.js';
 import { ButtonSim } from './button-sim.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { GpioSim } from './gpio-sim.js';
@@ -488,7 +488,7 @@ export class EmulatedBoard extends EventEmitter {
     predicate: (payload: T) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<T> {
-    return waitForEvent(this, `emulated board ${this.uid}`, event, predicate, timeoutMs);
+    return waitForBoardEvent(this, `emulated board ${this.uid}`, event, predicate, timeoutMs);
   }
 
   // ---- output and faults ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { HarkError } from '../../base/errors.js';
+import { waitForEvent } from '../../base/wait-for-event.js';
 import type { Led } from '../../protocol/ts/messages.js';
 import { buildNativeBoard } from './native-build.js';
 
@@ -171,26 +172,12 @@ export class NativeBoard extends EventEmitter {
     predicate: (ev: NativeEventOf<E>) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<NativeEventOf<E>> {
-    return new Promise((resolve, reject) => {
-      const onEvent = (ev: NativeEventOf<E>) => {
-        if (!predicate(ev)) return;
-        cleanup();
-        resolve(ev);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new HarkError(
-            'HARK_ERR_FIRMWARE_NATIVE_BOARD',
-            `native board ${this.hostPath}: no '${event}' event within ${timeoutMs} ms (last: ${JSON.stringify(this.history.at(-1) ?? null)})`,
-          ),
-        );
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off(event, onEvent);
-      };
-      this.on(event, onEvent);
+    return waitForEvent(this, event, predicate, timeoutMs, {
+      timeout: () =>
+        new HarkError(
+          'HARK_ERR_FIRMWARE_NATIVE_BOARD',
+          `native board ${this.hostPath}: no '${event}' event within ${timeoutMs} ms (last: ${JSON.stringify(this.history.at(-1) ?? null)})`,
+        ),
     });
   }
 

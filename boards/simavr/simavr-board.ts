@@ -19,6 +19,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { HarkError } from '../../base/errors.js';
+import { waitForEvent } from '../../base/wait-for-event.js';
 import { cobsDecode } from '../../protocol/ts/cobs.js';
 import { crc16 } from '../../protocol/ts/crc16.js';
 import { decodeMessage } from '../../protocol/ts/message-codec.js';
@@ -318,37 +319,19 @@ export class SimavrBoard extends EventEmitter {
     predicate: (ev: T) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const onEvent = (ev: T) => {
-        if (!predicate(ev)) return;
-        cleanup();
-        resolve(ev);
-      };
-      const onExit = () => {
-        cleanup();
-        reject(
+    return waitForEvent(this, event, predicate, timeoutMs, {
+      timeout: () =>
+        new HarkError(
+          'HARK_ERR_FIRMWARE_SIMAVR',
+          `simulated Uno: no '${event}' within ${timeoutMs} ms (last line: ${JSON.stringify(this.history.at(-1) ?? null)})`,
+        ),
+      failOn: {
+        exit: () =>
           new HarkError(
             'HARK_ERR_FIRMWARE_SIMAVR',
             `simulated Uno exited while waiting for '${event}': ${this.stderr.trim() || 'no message'}`,
           ),
-        );
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new HarkError(
-            'HARK_ERR_FIRMWARE_SIMAVR',
-            `simulated Uno: no '${event}' within ${timeoutMs} ms (last line: ${JSON.stringify(this.history.at(-1) ?? null)})`,
-          ),
-        );
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off(event, onEvent);
-        this.off('exit', onExit);
-      };
-      this.on(event, onEvent);
-      this.once('exit', onExit);
+      },
     });
   }
 
