@@ -237,11 +237,15 @@ export class Harness extends EventEmitter {
 
   /**
    * Closes the boards first, then the host. The other way round, a board still streaming (hands-free)
-   * writes into a pty nobody reads any more; its blocking tty write then stalls this thread for good.
+   * writes into a pty nobody reads any more. Each board's link is released first, so the host does not
+   * report the board's own shutdown as a lost link ("port closed (unplugged?)") after the demo passed.
    */
   async close(): Promise<void> {
     const errors: unknown[] = [];
-    for (const b of this.boards.values()) await b.close().catch((e: unknown) => errors.push(e));
+    for (const [boardId, b] of this.boards) {
+      await this.pipeline.link.forget(boardId).catch(() => undefined); // already gone: nothing to release
+      await b.close().catch((e: unknown) => errors.push(e));
+    }
     try {
       await this.pipeline.close();
     } catch (e) {

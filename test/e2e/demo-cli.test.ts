@@ -50,6 +50,12 @@ test('hark demo --json passes every step, shows commands with parameters, writes
       events.filter((e) => e.event === 'demo' && e.ok === false),
       [],
     );
+    // a demo that passed ends without an error: its own teardown is no lost link
+    assert.deepEqual(
+      events.filter((e) => e.event === 'error'),
+      [],
+    );
+    assert.doesNotMatch(err, /HARK_ERR_/);
     // (espeak-ng's PulseAudio client library may create ~/.config/pulse; hark itself writes nothing.)
     const written = readdirSync(home, { recursive: true }).map(String);
     assert.deepEqual(
