@@ -8,6 +8,7 @@
  *   npm run chaos                      # about 1.5 hours
  *   npm run chaos -- --short           # every attack for seconds: a smoke test (targets not judged)
  *   npm run chaos -- --only soak       # modules whose file name contains "soak"; --skip NAME leaves some out
+ *   npm run chaos -- --only soak --soak-minutes 30   # a shorter soak (the figure says it was shorter)
  *
  * A module exports `run({ quick, log })` resolving to flat numeric figures (the bench's interface).
  */
@@ -16,9 +17,13 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { misses } from './targets.js';
 
-export type ChaosModule = {
-  run(opts: { quick: boolean; log: (line: string) => void }): Promise<Record<string, number>>;
-};
+export interface ChaosOptions {
+  quick: boolean;
+  log: (line: string) => void;
+  /** The soak's length in minutes (default 60). */
+  soakMinutes?: number;
+}
+export type ChaosModule = { run(opts: ChaosOptions): Promise<Record<string, number>> };
 
 const args = process.argv.slice(2);
 const short = args.includes('--short');
@@ -28,13 +33,20 @@ const flagValue = (flag: string) => {
 };
 const only = flagValue('--only');
 const skip = flagValue('--skip');
+const soakFlag = flagValue('--soak-minutes');
+const soakMinutes = soakFlag === undefined ? undefined : Number(soakFlag);
+if (soakMinutes !== undefined && !(soakMinutes >= 1)) {
+  process.stderr.write(`--soak-minutes ${soakFlag}: use a number of minutes, at least 1\n`);
+  process.exit(2);
+}
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const childIdx = args.indexOf('--child');
 if (childIdx >= 0) {
   const file = args[childIdx + 1]!;
   const mod = (await import(new URL(file, import.meta.url).href)) as ChaosModule;
-  process.stdout.write(`${JSON.stringify(await mod.run({ quick: short, log }))}\n`);
+  const opts: ChaosOptions = { quick: short, log, ...(soakMinutes ? { soakMinutes } : {}) };
+  process.stdout.write(`${JSON.stringify(await mod.run(opts))}\n`);
   process.exit(0);
 }
 
@@ -54,7 +66,13 @@ for (const file of modules) {
   log(`# ${file}${short ? ' (short)' : ''}`);
   const child = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--child', file, ...(short ? ['--short'] : [])],
+    [
+      fileURLToPath(import.meta.url),
+      '--child',
+      file,
+      ...(short ? ['--short'] : []),
+      ...(soakMinutes ? ['--soak-minutes', String(soakMinutes)] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',

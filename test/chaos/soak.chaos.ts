@@ -31,11 +31,12 @@ export function slope(points: readonly { x: number; y: number }[]): number {
 }
 
 export async function run(
-  opts: { quick?: boolean; log?: (line: string) => void } = {},
+  opts: { quick?: boolean; log?: (line: string) => void; soakMinutes?: number } = {},
 ): Promise<Record<string, number>> {
   const log = opts.log ?? (() => {});
-  const totalMs = opts.quick ? 20_000 : 3_600_000;
-  const warmupMs = opts.quick ? totalMs / 3 : 600_000;
+  const totalMs = opts.quick ? 20_000 : (opts.soakMinutes ?? 60) * 60_000;
+  // the first 10 minutes, or a third of a shorter soak
+  const warmupMs = Math.min(600_000, totalMs / 3);
   const sampleMs = opts.quick ? 1000 : 30_000;
   const host = await HostProcess.start();
   const boards: EmulatedBoard[] = [];
@@ -100,6 +101,7 @@ export async function run(
   log(`soak: ${samples.length} samples after warm-up, growth ${growth.toFixed(2)} MB/h`);
   return {
     soak_rss_growth_mb_per_hour: Math.round(growth * 100) / 100,
+    soak_minutes: Math.round(totalMs / 60_000),
     soak_rss_mb_after_warmup: Math.round(samples[0]?.y ?? 0),
     soak_rss_mb_end: Math.round(samples.at(-1)?.y ?? 0),
     soak_commands: commands,
