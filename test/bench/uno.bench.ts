@@ -7,10 +7,13 @@
  *   answered by ERRORs) arrive unpaced, a PING flood, a reset. Scripted time: deterministic, so one run
  *   is the figure.
  * - uno_e2e_latency_ms_p50: real time, the whole host (pocketsphinx, the example pack): from the Uno
- *   sending AUDIO_END of "what time is it" to the command's first response frame reaching the Uno's
- *   UART (the success earcon's TONE: a board without a speaker gets a tone for a spoken answer). Both
- *   ends are stamped by the harness on the wall clock, so the figure includes the pty, the host and the
- *   line time of the response. The first utterance (cold decoder) is not counted.
+ *   sending AUDIO_END of "set the light to green" to the command's first response frame reaching the
+ *   Uno's UART (its green LED frame). Both ends are stamped by the harness on the wall clock, so the
+ *   figure includes the pty, the host and the line time of the response. The first utterance (cold
+ *   decoder) is not counted.
+ * - uno_tone_reply_ms_p50: the same for "what time is it", whose answer on a board without a speaker is
+ *   the success TONE: it waits for the "stopped" earcon (150 ms) to finish playing (a TONE replaces
+ *   the one playing, SPEC §4.5), so this is the earcon's length plus the host's time, by design.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +22,7 @@ import { encodeWav } from '../../base/audio/wav.js';
 import { SimavrBoard, UNO_CAPTURE_RING_SAMPLES, VECTOR } from '../../boards/simavr/simavr-board.js';
 import demo from '../../examples/typescript-starter/src/index.js';
 import { Harness, spoken } from '../../host/cli/demo-harness.js';
-import { AudioCodec, type HelloAck } from '../../protocol/ts/messages.js';
+import { AudioCodec, type HelloAck, LedEffect } from '../../protocol/ts/messages.js';
 import type { BenchOptions } from './run.js';
 import { percentile, round } from './stats.js';
 
@@ -88,16 +91,23 @@ async function workout(dir: string, opts: BenchOptions): Promise<Record<string, 
 }
 
 async function latency(dir: string, opts: BenchOptions): Promise<Record<string, number>> {
-  const reps = opts.quick ? 3 : 8;
+  const reps = opts.quick ? 2 : 6; // of each text
   const board = await SimavrBoard.start({ mode: 'realtime' });
   const h = await Harness.start({ commands: demo, asrThreads: 1 });
   const latencies: number[] = [];
+  const tones: number[] = [];
   try {
     const { boardId } = await h.pipeline.open({ path: board.hostPath!, profile: 'arduino-uno-electret' });
-    const wav = join(dir, 'what-time.wav');
-    writeFileSync(wav, encodeWav(await spoken('what time is it')));
-    board.loadWav(wav);
-    for (let i = 0; i <= reps; i++) {
+    const texts = ['set the light to green', 'what time is it'] as const;
+    const wavs = new Map<string, string>();
+    for (const text of texts) {
+      const wav = join(dir, `${text.replace(/\W+/g, '-')}.wav`);
+      writeFileSync(wav, encodeWav(await spoken(text)));
+      wavs.set(text, wav);
+    }
+    for (let i = 0; i < 2 * (reps + 1); i++) {
+      const text = texts[i % 2]!;
+      board.loadWav(wavs.get(text)!);
       const e0 = h.events.length;
       const f0 = board.frames.length;
       const ended = board.waitFor<{ state: string }>('wav', (l) => l.state === 'ended', 60_000);
@@ -109,23 +119,22 @@ async function latency(dir: string, opts: BenchOptions): Promise<Record<string, 
       await board.reachedTime(board.now + 400_000); // the response has reached the UART
       const frames = board.frames.slice(f0);
       const end = frames.find((f) => f.dir === 'tx' && f.message?.type === 'AUDIO_END');
-      const reply = frames.find(
-        (f) =>
-          f.dir === 'rx' &&
-          end &&
-          f.t >= end.t &&
-          f.message?.type === 'TONE' &&
-          f.message.steps[0]?.freqHz === 1047,
-      );
+      const reply = frames.find((f) => {
+        if (f.dir !== 'rx' || !end || f.t < end.t) return false;
+        const m = f.message;
+        return text === 'what time is it'
+          ? m?.type === 'TONE' && m.steps[0]?.freqHz === 1047 // the success earcon
+          : m?.type === 'LED' && m.effect === LedEffect.SOLID; // the Uno's one LED: thinking blinks
+      });
       if (!end?.w || !reply?.w) {
-        opts.log(`uno: utterance ${i + 1}: no response tone (not recognised?), skipped`);
+        const got = frames.filter((f) => f.dir === 'rx' && end && f.t >= end.t).map((f) => f.message);
+        opts.log(`uno: "${text}" ${i + 1}: no response (not recognised?), skipped: ${JSON.stringify(got)}`);
         continue;
       }
       const ms = (reply.w - end.w) / 1000;
-      if (i > 0) latencies.push(ms); // the first: a cold decoder
-      opts.log(
-        `uno: utterance ${i + 1}: AUDIO_END → response ${ms.toFixed(1)} ms${i === 0 ? ' (warm-up)' : ''}`,
-      );
+      const warm = i >= 2; // the first of each: a cold decoder
+      if (warm) (text === 'what time is it' ? tones : latencies).push(ms);
+      opts.log(`uno: "${text}": AUDIO_END → response ${ms.toFixed(1)} ms${warm ? '' : ' (warm-up)'}`);
     }
     const m = await board.measure();
     opts.log(
@@ -135,8 +144,12 @@ async function latency(dir: string, opts: BenchOptions): Promise<Record<string, 
     await h.close();
     await board.close();
   }
-  if (latencies.length === 0) throw new Error('no utterance of the simulated Uno was answered');
-  return { uno_e2e_latency_ms_p50: round(percentile(latencies, 50), 1) };
+  if (latencies.length === 0 || tones.length === 0)
+    throw new Error('no utterance of the simulated Uno was answered');
+  return {
+    uno_e2e_latency_ms_p50: round(percentile(latencies, 50), 1),
+    uno_tone_reply_ms_p50: round(percentile(tones, 50), 1),
+  };
 }
 
 export async function run(opts: BenchOptions): Promise<Record<string, number>> {
