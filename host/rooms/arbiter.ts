@@ -81,6 +81,13 @@ export interface RoomHost {
   board(boardId: string): unknown;
 }
 
+/** How many figures the arbiter keeps: a host that runs for months must not grow with every utterance. */
+const KEPT_FIGURES = 256;
+function keepLast<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > KEPT_FIGURES) list.splice(0, list.length - KEPT_FIGURES);
+}
+
 export class RoomArbiter extends EventEmitter {
   readonly windowMs: number;
   readonly maxWaitMs: number;
@@ -111,9 +118,9 @@ export class RoomArbiter extends EventEmitter {
       setImmediate(() => this.#done(e.boardId));
     }
   };
-  /** Decision times of contested rounds (first claim → decision, ms): the bench reads them. */
+  /** Decision times of the last contested rounds (first claim → decision, ms): the bench reads them. */
   readonly decisions: number[] = [];
-  /** How long each claim of a room with rivals waited for its answer, ms (the bench's figure). */
+  /** How long the last claims of rooms with rivals waited for their answers, ms (the bench's figure). */
   readonly waits: { boardId: string; won: boolean; ms: number }[] = [];
 
   constructor(opts: RoomOptions, host: RoomHost, emit: (e: PipelineEvent) => void) {
@@ -156,7 +163,7 @@ export class RoomArbiter extends EventEmitter {
     const at = performance.now();
     return this.#claim(room, c).then((won) => {
       if ((this.#members.get(room)?.length ?? 0) > 1)
-        this.waits.push({ boardId: c.boardId, won, ms: performance.now() - at });
+        keepLast(this.waits, { boardId: c.boardId, won, ms: performance.now() - at });
       return won;
     });
   }
@@ -227,7 +234,7 @@ export class RoomArbiter extends EventEmitter {
       c.signalDb > best.signalDb || (c.signalDb === best.signalDb && c.startedAt < best.startedAt) ? c : best,
     );
     const at = performance.now();
-    this.decisions.push(at - r.firstAt);
+    keepLast(this.decisions, at - r.firstAt);
     this.#decided.set(r.room, { winner, at });
     const losers = r.claims.filter((c) => c !== winner);
     for (const c of r.claims) c.resolve(c === winner);
