@@ -18,18 +18,32 @@ const PHASES = 256;
 const KAISER_BETA = 8;
 
 /**
+ * Rate pairs whose ratio reduces to at most this many output phases (22.05 → 16 kHz: 320, 8 → 16 kHz:
+ * 2, 44.1 → 16 kHz: 160) get one exact filter row per phase and need no interpolation between rows:
+ * half the work per tap. Others interpolate between PHASES rows.
+ */
+const MAX_EXACT_PHASES = 1024;
+
+interface FilterTable {
+  half: number;
+  /** Rows of 2*half taps: `phases` exact rows, or PHASES + 1 rows to interpolate between. */
+  table: Float32Array;
+  /** Exact phases (0: interpolated). */
+  phases: number;
+}
+
+/**
  * Filter tables by (rates, half-taps, passband). A table depends on nothing else and is never written
  * after it is built, so every Resampler of a thread shares one: a stream used to spend ~1 ms building
- * 33 K Bessel-windowed taps per utterance. Bounded, though only a handful of rate pairs ever occur.
+ * tens of thousands of Bessel-windowed taps per utterance. Bounded, though only a handful of rate pairs
+ * ever occur.
  */
-const TABLES = new Map<string, { half: number; table: Float32Array }>();
+const TABLES = new Map<string, FilterTable>();
 const MAX_TABLES = 32;
 
-function filterTable(
-  inRate: number,
-  outRate: number,
-  opts: ResamplerOptions,
-): { half: number; table: Float32Array } {
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+function filterTable(inRate: number, outRate: number, opts: ResamplerOptions): FilterTable {
   const key = `${inRate}/${outRate}/${opts.halfTaps ?? 16}/${opts.passband ?? 0.9}`;
   const known = TABLES.get(key);
   if (known) return known;
@@ -38,10 +52,13 @@ function filterTable(
   // When downsampling the filter spans more input samples, so widen it by 1/ratio.
   const half = Math.ceil((opts.halfTaps ?? 16) / ratio);
   const taps = 2 * half;
-  const table = new Float32Array((PHASES + 1) * taps);
+  const q = outRate / gcd(inRate, outRate);
+  const phases = q <= MAX_EXACT_PHASES ? q : 0;
+  const rows = phases || PHASES + 1;
+  const table = new Float32Array(rows * taps);
   const i0b = besselI0(KAISER_BETA);
-  for (let p = 0; p <= PHASES; p++) {
-    const frac = p / PHASES;
+  for (let p = 0; p < rows; p++) {
+    const frac = p / (phases || PHASES);
     for (let k = 0; k < taps; k++) {
       // tap k multiplies input sample (c - half + 1 + k); its distance from t = c + frac:
       const x = k - half + 1 - frac;
@@ -50,7 +67,7 @@ function filterTable(
       table[p * taps + k] = cutoff * s * w;
     }
   }
-  const made = { half, table };
+  const made = { half, table, phases };
   if (TABLES.size >= MAX_TABLES) TABLES.delete(TABLES.keys().next().value!);
   TABLES.set(key, made);
   return made;
@@ -74,8 +91,13 @@ export class Resampler {
   readonly outRate: number;
   private readonly step: number;
   private readonly half: number;
-  private readonly table: Float32Array; // (PHASES + 1) rows of 2*half taps
+  private readonly table: Float32Array;
+  /** Exact phases per input sample (see MAX_EXACT_PHASES), 0 when interpolating. */
+  private readonly phases: number;
+  /** Input samples the position advances per output sample, in 1/phases units (exact filters). */
+  private readonly stepQ: number;
   private buf: Float32Array;
+  /** Position of the next output in `buf` + the next chunk, input samples (in 1/phases when exact). */
   private t: number;
   private readonly identity: boolean;
 
@@ -96,13 +118,19 @@ export class Resampler {
     this.identity = inRate === outRate;
     this.step = inRate / outRate;
     // Equal rates pass samples through: no table, no filter delay, no copy.
-    const { half, table } = this.identity
-      ? { half: 0, table: new Float32Array(0) }
+    const { half, table, phases } = this.identity
+      ? { half: 0, table: new Float32Array(0), phases: 0 }
       : filterTable(inRate, outRate, opts);
     this.half = half;
     this.table = table;
+    this.phases = phases;
+    this.stepQ = phases ? (inRate * phases) / outRate : 0;
     this.buf = new Float32Array(this.half); // leading zeros: the first output aligns with input 0
-    this.t = this.half;
+    this.t = this.start();
+  }
+
+  private start(): number {
+    return this.phases ? this.half * this.phases : this.half;
   }
 
   /**
@@ -124,11 +152,40 @@ export class Resampler {
     merged.set(this.buf);
     const out = this.run(merged);
     this.buf = new Float32Array(this.half);
-    this.t = this.half;
+    this.t = this.start();
     return out;
   }
 
   private run(x: Float32Array): Int16Array {
+    return this.phases ? this.runExact(x) : this.runInterpolated(x);
+  }
+
+  /** Integer positions: each output takes one exact row, no interpolation between rows. */
+  private runExact(x: Float32Array): Int16Array {
+    const taps = 2 * this.half;
+    const q = this.phases;
+    const maxOut = Math.max(0, Math.ceil((x.length * q - this.t) / this.stepQ) + 1);
+    const out = new Int16Array(maxOut);
+    const table = this.table;
+    let n = 0;
+    let t = this.t;
+    let c = Math.floor(t / q);
+    while (c + this.half < x.length && n < maxOut) {
+      const r0 = (t - c * q) * taps;
+      const base = c - this.half + 1;
+      let acc = 0;
+      for (let k = 0; k < taps; k++) acc += x[base + k]! * table[r0 + k]!;
+      out[n++] = acc > 32767 ? 32767 : acc < -32768 ? -32768 : Math.round(acc);
+      t += this.stepQ;
+      c = Math.floor(t / q);
+    }
+    const keepFrom = Math.max(0, c - this.half + 1);
+    this.buf = x.slice(keepFrom);
+    this.t = t - keepFrom * q;
+    return out.subarray(0, n);
+  }
+
+  private runInterpolated(x: Float32Array): Int16Array {
     const taps = 2 * this.half;
     const maxOut = Math.max(0, Math.ceil((x.length - this.t) / this.step) + 1);
     const out = new Int16Array(maxOut);

@@ -1,9 +1,12 @@
 /**
  * Main's handle on the speech worker (speech-worker.ts): `speak()` and `convert()` resolve with
  * speaker-ready audio whose buffer main only passes on (to `LinkManager.play(…, { transfer: true })`).
- * One worker per host: espeak-ng runs as a child process anyway, so the thread only has to keep the
- * fork and the resampling off main; more threads would compete with the ASR workers for 2 cores.
- * A worker that dies fails its pending requests and is replaced on the next one.
+ *
+ * One speech worker per process, shared by every SpeechService in it (two pipelines in one process
+ * share it too): libespeak-ng keeps its state in process-wide globals, so only one thread may call it
+ * (espeak-lib.ts), and one thread is enough — a reply takes 2–4 ms there, and more threads would only
+ * compete with the ASR workers for the cores. The worker lives while a service uses it; a worker that
+ * dies fails its pending requests and the next request starts a new one.
  */
 import { Worker } from 'node:worker_threads';
 import { WorkerRpc } from '../../base/worker-rpc.js';
@@ -12,15 +15,50 @@ import type { EncodedSpeech, SpeakerFormat, SpeechRequest, SpeechStats } from '.
 export type { EncodedSpeech, SpeakerFormat, SpeechStats } from './speech-protocol.js';
 
 export interface SpeechServiceOptions {
-  /** Bytes of encoded replies kept for reuse; 0 turns the cache off. Default 8 MiB (~4 min at 16 kHz PCM16). */
+  /**
+   * Bytes of encoded replies kept for reuse; 0 turns the cache off. Default 8 MiB (~4 min at 16 kHz
+   * PCM16). The process's one worker takes the value of the service that started it.
+   */
   cacheBytes?: number;
 }
 
 export const DEFAULT_SPEECH_CACHE_BYTES = 8 * 2 ** 20;
 
+interface SharedWorker {
+  worker: Worker;
+  rpc: WorkerRpc<SpeechRequest, never>;
+  users: Set<SpeechService>;
+  /** Requests out: the worker is referenced only while there are some. */
+  pending: number;
+}
+
+/** The process's speech worker (see the file comment for why there is one per process). */
+let shared: SharedWorker | undefined;
+
+function acquire(user: SpeechService, cacheBytes: number): SharedWorker {
+  if (!shared) {
+    const worker = new Worker(new URL('./speech-worker.js', import.meta.url), { workerData: { cacheBytes } });
+    const w: SharedWorker = {
+      worker,
+      rpc: new WorkerRpc<SpeechRequest, never>(worker),
+      users: new Set(),
+      pending: 0,
+    };
+    const gone = (e: Error) => {
+      w.rpc.fail(e);
+      if (shared === w) shared = undefined;
+    };
+    worker.on('error', gone);
+    worker.on('exit', (code) => gone(new Error(`the speech worker exited with code ${code}`)));
+    worker.unref(); // an idle speech worker never keeps a process alive
+    shared = w;
+  }
+  shared.users.add(user);
+  return shared;
+}
+
 export class SpeechService {
   readonly #cacheBytes: number;
-  #worker: { worker: Worker; rpc: WorkerRpc<SpeechRequest, never> } | undefined;
   #closed = false;
 
   constructor(opts: SpeechServiceOptions = {}) {
@@ -29,7 +67,7 @@ export class SpeechService {
 
   /** Starts the worker now, so the first reply does not wait for a thread to load. */
   start(): void {
-    if (!this.#closed) this.#start();
+    if (!this.#closed) acquire(this, this.#cacheBytes);
   }
 
   /** espeak-ng speech of `text` in the board's format (cached by text, voice, rate and format). */
@@ -52,42 +90,24 @@ export class SpeechService {
     return this.#call<SpeechStats>({ op: 'stats' });
   }
 
-  #pending = 0;
-
   async #call<R>(req: SpeechRequest, transfer: ArrayBuffer[] = []): Promise<R> {
     if (this.#closed) throw new Error('the speech service is closed');
-    const w = this.#start();
-    // Referenced only while a request is out: an idle speech worker never keeps a process alive.
-    if (this.#pending++ === 0) w.worker.ref();
+    const w = acquire(this, this.#cacheBytes);
+    if (w.pending++ === 0) w.worker.ref();
     try {
       return await w.rpc.call<R>(req, { transfer });
     } finally {
-      if (--this.#pending === 0) this.#worker?.worker.unref();
+      if (--w.pending === 0) w.worker.unref();
     }
   }
 
-  #start(): { worker: Worker; rpc: WorkerRpc<SpeechRequest, never> } {
-    if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL('./speech-worker.js', import.meta.url), {
-      workerData: { cacheBytes: this.#cacheBytes },
-    });
-    const rpc = new WorkerRpc<SpeechRequest, never>(worker);
-    const w = { worker, rpc };
-    const gone = (e: Error) => {
-      rpc.fail(e);
-      if (this.#worker === w) this.#worker = undefined;
-    };
-    worker.on('error', gone);
-    worker.on('exit', (code) => gone(new Error(`the speech worker exited with code ${code}`)));
-    worker.unref();
-    this.#worker = w;
-    return w;
-  }
-
+  /** Stops using the worker; the last service to close stops it. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    const w = this.#worker;
-    this.#worker = undefined;
-    await w?.worker.terminate();
+    const w = shared;
+    if (!w?.users.delete(this) || w.users.size > 0) return;
+    shared = undefined;
+    await w.worker.terminate();
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The speech worker: espeak-ng, resampling to the board's speaker rate, gain and encoding, off main.
- * Spawning espeak-ng blocks the spawning thread for 15–25 ms (fork of a process whose RSS holds the
- * models), and resampling a reply another few: on main that was the 170–390 ms loop-delay maximum with
- * 8 boards asking at once. Replies are cached here by everything that shapes their bytes; each answer
+ * Spawning espeak-ng blocks the spawning thread for 15–30 ms (a fork of a process whose RSS holds the
+ * models), and resampling a reply another few: on main that was the 170–520 ms loop-delay maximum with
+ * 8 boards asking at once. Here espeak-ng runs in-process (espeak-lib.ts, 2–4 ms a reply) when its
+ * library loads, else as the binary. Replies are cached here by everything that shapes their bytes; each answer
  * is a fresh copy whose buffer is transferred to main and on to the link worker, never copied again.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
@@ -11,8 +12,24 @@ import { resample } from '../../base/audio/resample.js';
 import { type Transferred, transferred, WorkerRpc } from '../../base/worker-rpc.js';
 import { encodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { synthesize } from './espeak.js';
+import { EspeakLibrary } from './espeak-lib.js';
 import { SpeechCache } from './speech-cache.js';
 import type { EncodedSpeech, SpeakerFormat, SpeechRequest, SpeechStats } from './speech-protocol.js';
+
+/** In-process espeak-ng when the library loads (no fork per reply); the binary otherwise. */
+const lib = (() => {
+  try {
+    return EspeakLibrary.load();
+  } catch {
+    return undefined; // the library is there but would not start: the binary reports the real error
+  }
+})();
+
+async function speak(text: string, voice: string, wpm: number, sampleRate: number): Promise<Int16Array> {
+  if (!lib) return (await synthesize(text, { voice, wpm, sampleRate })).samples;
+  const pcm = lib.synthesize(text, { voice, wpm });
+  return pcm.sampleRate === sampleRate ? pcm.samples : resample(pcm.samples, pcm.sampleRate, sampleRate);
+}
 
 const cache = new SpeechCache<Omit<EncodedSpeech, 'cached'>>(
   (workerData as { cacheBytes: number }).cacheBytes,
@@ -43,10 +60,9 @@ new WorkerRpc<SpeechRequest, never>(parentPort as MessagePort, {
       return reply(encode(pcm, req), false);
     }
     const key = JSON.stringify([req.text, req.voice, req.wpm, req.sampleRate, req.codec, req.gain]);
-    const { value, hit } = await cache.get(key, async () => {
-      const pcm = await synthesize(req.text, { voice: req.voice, wpm: req.wpm, sampleRate: req.sampleRate });
-      return encode(pcm.samples, req);
-    });
+    const { value, hit } = await cache.get(key, async () =>
+      encode(await speak(req.text, req.voice, req.wpm, req.sampleRate), req),
+    );
     return reply(value, hit);
   },
 });
