@@ -10,9 +10,10 @@
  *                                     never heard before), repeated with fresh boards, samples pooled
  *  e2e_ms_p95_8boards                 the same 8 boards, warm: AUDIO_END → the command's LED colour
  *  ack_latency_ms_p95_8boards         same rounds: AUDIO_END → the "thinking" LED
- *  speech_first_audio_ms_p50_8boards  8 boards set timers of durations never asked before (each reply a
- *                                     new text, synthesised): AUDIO_END → first SPEAKER_DATA; `_same_reply`:
- *                                     all 8 ask "what time is it" (the reply cache serves 7)
+ *  speech_first_audio_ms_p50_8boards  8 boards count primes below numbers never asked before (each reply
+ *                                     a new text, synthesised): AUDIO_END → first SPEAKER_DATA; `_same_reply`:
+ *                                     all 8 ask "what time is it" (the reply cache serves 7); `_after_tone`:
+ *                                     timers, whose reply starts with a tone
  *  loop_delay_max_ms_full_pipeline    host main-loop delay max over the window of those spoken rounds
  *                                     (20 s by default, 60 s with --full; 5 s --quick)
  *  host_rss_mb_idle                   host RSS (every thread) with its default workers, one board
@@ -106,8 +107,9 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
     );
 
     // Spoken replies on all eight for a whole window: the host's main loop under its heaviest job.
-    // Every reply is a new text (a timer of a new duration), so each is synthesised: the reply cache
-    // would otherwise serve seven boards of eight. The cached case has its own key below.
+    // Every reply is a new text (primes below a new number), so each is synthesised: the reply cache
+    // would otherwise serve seven boards of eight. The cached case has its own key below, and so has a
+    // reply that starts with a tone.
     const spoken = new Samples();
     await fleet.loopReset();
     const until = performance.now() + windowMs;
@@ -116,7 +118,10 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
     const loaded = await fleet.loopRead();
     const cached = new Samples();
     for (let i = 0; i < reps; i++) cached.add(await fleet.saySpoken(eight, { spreadMs: 500 }));
-    missed += cached.missed;
+    const toned = new Samples();
+    for (let i = 0; i < reps; i++) toned.add(await fleet.sayUniqueAfterTone(eight, { spreadMs: 500 }));
+    missed += cached.missed + toned.missed;
+    fig['speech_first_audio_ms_p50_8boards_after_tone'] = toned.p('response', 50);
     fig['speech_first_audio_ms_p50_8boards'] = spoken.p('response', 50);
     fig['speech_first_audio_ms_p95_8boards'] = spoken.p('response', 95);
     fig['speech_first_audio_ms_p50_8boards_same_reply'] = cached.p('response', 50);
@@ -124,13 +129,14 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
     fig['loop_delay_max_ms_full_pipeline'] = round(loaded.max, 1);
     fig['loop_delay_p99_ms_full_pipeline'] = round(loaded.p99, 1);
     log(
-      `8 boards, spoken replies, ${windowMs / 1000} s: first audio p50 ${fig['speech_first_audio_ms_p50_8boards']} ms (p95 ${fig['speech_first_audio_ms_p95_8boards']}; all asking the same: p50 ${fig['speech_first_audio_ms_p50_8boards_same_reply']}), loop delay max ${fig['loop_delay_max_ms_full_pipeline']} ms (p99 ${fig['loop_delay_p99_ms_full_pipeline']})`,
+      `8 boards, spoken replies, ${windowMs / 1000} s: first audio p50 ${fig['speech_first_audio_ms_p50_8boards']} ms (p95 ${fig['speech_first_audio_ms_p95_8boards']}; all asking the same: p50 ${fig['speech_first_audio_ms_p50_8boards_same_reply']}; after a tone: p50 ${fig['speech_first_audio_ms_p50_8boards_after_tone']}), loop delay max ${fig['loop_delay_max_ms_full_pipeline']} ms (p99 ${fig['loop_delay_p99_ms_full_pipeline']})`,
     );
     missed += cold.missed + warm.missed + spoken.missed;
 
-    const r = await ramp(fleet, everyone, opts.quick ? 1 : 2, log);
+    // --full also records the curve past the first failure, up to 128 boards (ARCHITECTURE.md's figures).
+    const r = await ramp(fleet, everyone, opts.quick ? 1 : 2, log, opts.full ? 128 : 0);
     fig['boards_realtime_full_pipeline'] = r.realtime;
-    fig['rss_mb_per_concurrent_utterance'] = round(rssSlope(r.steps), 2);
+    fig['rss_mb_per_concurrent_utterance'] = round(rssSlope(r.steps, 8), 2);
     log(
       `ramp (p95 ≤ ${RAMP_P95_LIMIT_MS} ms, 0 lost): ${r.realtime} boards; ${fig['rss_mb_per_concurrent_utterance']} MB per concurrent utterance`,
     );

@@ -104,18 +104,24 @@ export class Fleet {
     return this.say(uids, SPOKEN_COMMAND, { speech: true }, opts);
   }
 
-  #timers = 0;
+  #unique = 0;
   /**
-   * A timer of a duration no board asked for before ("Timer set for 7 hours and 2 minutes"): every
-   * reply is a new text, synthesised afresh. Hours, so no timer rings while the benchmark runs.
+   * "Count the primes below N" for an N no board asked before ("There are 168 primes below 1000"):
+   * every reply is a new text, synthesised afresh, and it has no tone before the words (a blocking
+   * command: it also crosses a command worker, as such commands do).
    */
   sayUniqueSpoken(uids: string[], opts: { spreadMs?: number } = {}): Promise<UtterResult[]> {
-    const texts = uids.map(() => {
-      const k = this.#timers++;
-      const hours = 1 + (k % 99);
-      const minutes = Math.floor(k / 99);
-      return `set a timer for ${hours} hours${minutes ? ` and ${minutes} minutes` : ''}`;
-    });
+    const texts = uids.map(() => `count the primes below ${1000 + 7 * this.#unique++}`);
+    return this.say(uids, texts[0]!, { speech: true }, { ...opts, texts });
+  }
+
+  /**
+   * A timer of a new duration: a new text too, but the reply starts with the success tone, which waits
+   * for the "stopped" earcon of the release to end (host/responses/tone-sequencer.ts). Hours, so no
+   * timer rings while the benchmark runs.
+   */
+  sayUniqueAfterTone(uids: string[], opts: { spreadMs?: number } = {}): Promise<UtterResult[]> {
+    const texts = uids.map(() => `set a timer for ${1 + (this.#unique++ % 99)} hours`);
     return this.say(uids, texts[0]!, { speech: true }, { ...opts, texts });
   }
 

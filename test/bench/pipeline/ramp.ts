@@ -29,10 +29,16 @@ export interface RampResult {
   steps: RampStep[];
 }
 
-/** Least-squares slope of peak RSS against boards speaking at once, MB per utterance. */
-export function rssSlope(steps: readonly RampStep[]): number {
-  const pts = steps.filter((s) => s.missed === 0);
-  if (pts.length < 2) return Number.NaN;
+/**
+ * Least-squares slope of peak RSS against boards speaking at once, MB per utterance. Decoders stay
+ * pooled, so steps at or below the concurrency the host already served (`servedBefore`) show no growth:
+ * only the steps from there up count (all of them when fewer than two are left).
+ */
+export function rssSlope(steps: readonly RampStep[], servedBefore: number): number {
+  const done = steps.filter((s) => s.missed === 0);
+  const above = done.filter((s) => s.boards >= servedBefore);
+  const pts = above.length >= 2 ? above : done;
+  if (pts.length < 2) return 0;
   const mx = pts.reduce((a, s) => a + s.boards, 0) / pts.length;
   const my = pts.reduce((a, s) => a + s.peakRssMb, 0) / pts.length;
   let num = 0;
@@ -49,14 +55,18 @@ const latencies = (rs: UtterResult[]) =>
 
 /**
  * Runs the ramp on `fleet`, reusing `warm` boards (already spoken once) and adding new ones as the
- * steps grow; `rounds` measured rounds per step.
+ * steps grow; `rounds` measured rounds per step. `curveTo`: keep going past the first failure up to
+ * that many boards, to record the whole cost curve (the result's `realtime` still stops at the first
+ * failure).
  */
 export async function ramp(
   fleet: Fleet,
   warm: string[],
   rounds: number,
   log: (line: string) => void,
+  curveTo = 0,
 ): Promise<RampResult> {
+  let failed = false;
   const pool = [...warm];
   const steps: RampStep[] = [];
   let realtime = 0;
@@ -82,8 +92,9 @@ export async function ramp(
     log(
       `  ramp ${n} boards: p95 ${round(p95Ms, 1)} ms, ${framesLost} frames lost, ${missed} without a response, host RSS peak ${Math.round(peakMb)} MB → ${pass ? 'real time' : 'NOT real time'}`,
     );
-    if (!pass) break;
-    realtime = n;
+    if (!pass) failed = true;
+    if (failed && n >= curveTo) break;
+    if (!failed) realtime = n;
   }
   return { realtime, steps };
 }
