@@ -16,6 +16,8 @@
  *                                     timers, whose reply starts with a tone
  *  loop_delay_max_ms_full_pipeline    host main-loop delay max over the window of those spoken rounds
  *                                     (20 s by default, 60 s with --full; 5 s --quick)
+ *  host_cpu_ms_per_audio_s            host CPU time (all threads, /proc) per second of board speech over
+ *                                     the warm rounds (`_spoken`: over the spoken window, replies included)
  *  host_rss_mb_idle                   host RSS (every thread) with its default workers, one board
  *                                     connected that has spoken, idle again
  *  rss_mb_per_concurrent_utterance    slope of the host's peak RSS over the ramp's steps
@@ -36,8 +38,11 @@ class Samples {
   readonly response: number[] = [];
   readonly ack: number[] = [];
   missed = 0;
+  /** Seconds of speech the boards sent. */
+  audioS = 0;
   add(results: UtterResult[]): void {
     for (const r of results) {
+      this.audioS += r.audioMs / 1000;
       if (r.ackMs !== undefined) this.ack.push(r.ackMs);
       if (r.responseMs === undefined || r.interrupted) this.missed++;
       else this.response.push(r.responseMs);
@@ -97,9 +102,11 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
       `8 cold boards × ${reps}: p95 ${fig['e2e_cold_ms_p95_8boards']} ms (${cold.response.length} samples)`,
     );
 
-    // The same eight, warm.
+    // The same eight, warm; the host's CPU time over these rounds, per second of board speech.
     const warm = new Samples();
+    const cpu0 = fleet.hostCpuMs();
     for (let r = 0; r < reps * 2; r++) warm.add(await fleet.sayColour(eight, r + 1, { spreadMs: 500 }));
+    fig['host_cpu_ms_per_audio_s'] = round((fleet.hostCpuMs() - cpu0) / warm.audioS, 1);
     fig['e2e_ms_p95_8boards'] = warm.p('response', 95);
     fig['ack_latency_ms_p95_8boards'] = warm.p('ack', 95);
     log(
@@ -111,11 +118,13 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
     // would otherwise serve seven boards of eight. The cached case has its own key below, and so has a
     // reply that starts with a tone.
     const spoken = new Samples();
+    const cpu1 = fleet.hostCpuMs();
     await fleet.loopReset();
     const until = performance.now() + windowMs;
     do spoken.add(await fleet.sayUniqueSpoken(eight, { spreadMs: 500 }));
     while (performance.now() < until);
     const loaded = await fleet.loopRead();
+    fig['host_cpu_ms_per_audio_s_spoken'] = round((fleet.hostCpuMs() - cpu1) / spoken.audioS, 1);
     const cached = new Samples();
     for (let i = 0; i < reps; i++) cached.add(await fleet.saySpoken(eight, { spreadMs: 500 }));
     const toned = new Samples();

@@ -32,6 +32,8 @@ export interface UtterRequest {
 /** One board's utterance, times in ms after its AUDIO_END (undefined: never arrived). */
 export interface UtterResult {
   uid: string;
+  /** Length of what the board said (its whole clip, silence included), ms. */
+  audioMs: number;
   ackMs?: number;
   responseMs?: number;
   /** The reply's playback finished (speech only). */
@@ -80,7 +82,11 @@ const sameLed = (l: LedState, m: LedMatch) =>
   (m.periodMs === undefined || l.periodMs === m.periodMs);
 
 function utterOne(board: EmulatedBoard, req: UtterRequest, pcm: PcmAudio): Promise<UtterResult> {
-  const result: UtterResult = { uid: board.uid, interrupted: false };
+  const result: UtterResult = {
+    uid: board.uid,
+    audioMs: (pcm.samples.length / pcm.sampleRate) * 1000,
+    interrupted: false,
+  };
   let endAt = -1;
   return new Promise<UtterResult>((resolve) => {
     const finish = () => {

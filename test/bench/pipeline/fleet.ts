@@ -149,6 +149,16 @@ export class Fleet {
     return kb / 1024;
   }
 
+  /**
+   * CPU time the host process has used (every thread), ms, from /proc (utime + stime in clock ticks,
+   * 100 a second on Linux): a 10 ms resolution, fine over windows of seconds.
+   */
+  hostCpuMs(): number {
+    const stat = readFileSync(`/proc/${this.hostPid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // fields 14 and 15 of stat(5)
+  }
+
   /** Runs `work` while sampling the host's RSS every 50 ms; returns its result and the peak, MB. */
   async withRssPeak<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
     let peakMb = this.hostRssMb();
