@@ -59,3 +59,16 @@ test("espeak-ng's failure crosses the thread with its code; a closed service ref
   await closed.close();
   await assert.rejects(closed.speak('hi', voice, pcm16k), /closed/);
 });
+
+test('services started and closed at once leave nothing behind, and a new one is served by a new worker', async () => {
+  for (let i = 0; i < 5; i++) {
+    const s = new SpeechService();
+    s.start();
+    await s.close();
+  }
+  const s = new SpeechService();
+  s.start();
+  const out = await s.speak('ok', voice, pcm16k);
+  assert.ok(out.data.byteLength > 0, 'a new worker serves after the earlier ones closed');
+  await s.close();
+});

@@ -23,9 +23,13 @@ export interface SpeechServiceOptions {
 }
 
 export const DEFAULT_SPEECH_CACHE_BYTES = 8 * 2 ** 20;
+/** How long close() waits for a worker still loading its module before terminating it anyway. */
+const LOAD_WAIT_MS = 30_000;
 
 interface SharedWorker {
   worker: Worker;
+  /** Settles once the worker's module (koffi, libespeak-ng) has loaded, or the worker is gone. */
+  loaded: Promise<void>;
   rpc: WorkerRpc<SpeechRequest, never>;
   users: Set<SpeechService>;
   /** Requests out: the worker is referenced only while there are some. */
@@ -38,8 +42,18 @@ let shared: SharedWorker | undefined;
 function acquire(user: SpeechService, cacheBytes: number): SharedWorker {
   if (!shared) {
     const worker = new Worker(new URL('./speech-worker.js', import.meta.url), { workerData: { cacheBytes } });
+    const loaded = new Promise<void>((resolve) => {
+      const onMessage = (m: unknown) => {
+        if ((m as { speechWorkerLoaded?: boolean } | null)?.speechWorkerLoaded !== true) return;
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', () => resolve());
+    });
     const w: SharedWorker = {
       worker,
+      loaded,
       rpc: new WorkerRpc<SpeechRequest, never>(worker),
       users: new Set(),
       pending: 0,
@@ -108,6 +122,11 @@ export class SpeechService {
     const w = shared;
     if (!w?.users.delete(this) || w.users.size > 0) return;
     shared = undefined;
+    // Terminating a worker while it still loads the koffi addon aborts the whole process (Node 20, the
+    // same as the ASR workers): a host closed right after it started waits for the load (bounded).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([w.loaded, new Promise((r) => (timer = setTimeout(r, LOAD_WAIT_MS)))]);
+    clearTimeout(timer);
     await w.worker.terminate();
   }
 }

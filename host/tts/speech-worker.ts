@@ -51,7 +51,8 @@ function reply(v: Omit<EncodedSpeech, 'cached'>, cached: boolean): Transferred<E
   return transferred({ ...v, data, cached }, [data.buffer]);
 }
 
-new WorkerRpc<SpeechRequest, never>(parentPort as MessagePort, {
+const port = parentPort as MessagePort;
+new WorkerRpc<SpeechRequest, never>(port, {
   onCall: async (req): Promise<Transferred<EncodedSpeech> | SpeechStats> => {
     if (req.op === 'stats') return { hits: cache.hits, misses: cache.misses, cachedBytes: cache.bytes };
     if (req.op === 'convert') {
@@ -66,3 +67,5 @@ new WorkerRpc<SpeechRequest, never>(parentPort as MessagePort, {
     return reply(value, hit);
   },
 });
+// Loaded (koffi and the library included): from now on the worker may be terminated safely.
+port.postMessage({ speechWorkerLoaded: true });
