@@ -203,6 +203,11 @@ export const ERRORS = {
     description: 'The transcription service was closed while the request was pending.',
     exitCode: ExitCode.FAILURE,
   },
+  HARK_ERR_TRANSCRIPTION_LOAD_TIMEOUT: {
+    description:
+      'The speech model did not finish loading in every ASR worker within transcription.loadTimeoutMs.',
+    exitCode: ExitCode.ENGINE,
+  },
   HARK_ERR_TTS_ESPEAK: {
     description: 'espeak-ng is not installed or failed to synthesise the text.',
     exitCode: ExitCode.ENGINE,

@@ -11,7 +11,6 @@ import type { EngineConfig, TranscriptionOptions } from './types.js';
 /** What every ASR worker receives as piscina workerData. */
 export interface WorkerConfig {
   engine: EngineConfig;
-  testHooks: boolean;
 }
 
 const BOTH_OPTIONS =

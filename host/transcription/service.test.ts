@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isHarkError } from '../../base/errors.js';
 import { end, feed, feedAll, type SpokenClip, speak } from '../../test/fixtures/transcription/feed.js';
+import { FAULTY_WORKER_URL } from '../../test/fixtures/transcription/worker-urls.js';
 import { HOME_COMMANDS } from '../../test/fixtures/transcription/home-commands.js';
 import type { GrammarSpec } from '../grammar/spec.js';
 import { selectEngine } from './engine-select.js';
@@ -21,7 +22,7 @@ before(async () => {
   svc = await TranscriptionService.create({
     engine: 'auto',
     threads: 2,
-    testHooks: true,
+    workerUrl: FAULTY_WORKER_URL,
     onProgress: (p) => progress.push(p),
   });
   await svc.setGrammar('commands', HOME_COMMANDS);
@@ -90,7 +91,7 @@ test('cancel() rejects the result at once and the service keeps serving', async 
 });
 
 test('a crashing ASR worker fails its stream with HARK_ERR_TRANSCRIPTION_WORKER; the pool replaces it', async () => {
-  const s = open('crash', { testCrashAfterChunks: 5 });
+  const s = open('crash-after-5');
   feed(s, clip, 0, 10);
   await assert.rejects(
     s.result,

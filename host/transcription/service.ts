@@ -13,6 +13,7 @@ import { AudioCodec } from '../../protocol/ts/messages.js';
 import type { GrammarSpec } from '../grammar/spec.js';
 import { type StreamCapacity, streamCapacity, thisMachine } from './capacity.js';
 import { selectEngine, type WorkerConfig } from './engine-select.js';
+import { silencePocketsphinxLog } from './engines/pocketsphinx-logging.js';
 import { validateSpec } from './grammar-compile.js';
 import { TranscriptionStream } from './stream.js';
 import type {
@@ -21,11 +22,14 @@ import type {
   LoadProgress,
   StreamOptions,
   TranscriptionOptions,
+  WireError,
 } from './types.js';
 import { type InfoReply, isWorkerLoaded, type WorkerReply, type WorkerTask } from './worker-protocol.js';
 
-/** How long teardown waits for workers still loading their model (a worker that died booting never reports). */
-const WORKER_LOAD_WAIT_MS = 30_000;
+/** Default of `loadTimeoutMs`: a model loads in well under a second here and in a few seconds on a Pi's SD card. */
+const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
+/** How long destroying the pool may take: a worker stuck inside native code can never be terminated. */
+const DESTROY_WAIT_MS = 5_000;
 
 /** Options of setGrammar(). */
 export interface GrammarOptions {
@@ -86,12 +90,19 @@ export class TranscriptionService extends EventEmitter {
       );
     }
     progress({ stage: 'engine', message: `engine ${engine.engine}, model ${engine.modelDir}` });
-    const config: WorkerConfig = {
-      engine,
-      testHooks: opts.testHooks ?? process.env.HARK_ASR_TEST_HOOKS === '1',
-    };
+    // pocketsphinx's logger is one FILE for the whole process: switch it off here, on main, before
+    // any worker builds a decoder (see engines/pocketsphinx-logging.ts for the crash this prevents).
+    if (engine.engine === 'pocketsphinx') silencePocketsphinxLog();
+    const loadTimeoutMs = opts.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+    if (!(loadTimeoutMs > 0)) {
+      throw new HarkError(
+        'HARK_ERR_TRANSCRIPTION_CONFIG',
+        `transcription.loadTimeoutMs (${loadTimeoutMs}) must be a positive number of milliseconds`,
+      );
+    }
+    const config: WorkerConfig = { engine };
     const pool = new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
+      filename: opts.workerUrl ?? new URL('./worker.js', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       concurrentTasksPerWorker: perWorker,
@@ -106,37 +117,56 @@ export class TranscriptionService extends EventEmitter {
     // Every worker announces the end of its module load (WorkerLoaded). piscina's own 'workerCreate'
     // fires for the first workers before their modules load, and terminating a worker while it is
     // still loading the koffi addon aborts the whole process (Node 20): so teardown, even after a
-    // failed load, waits for every worker to finish loading.
+    // failed load, waits for every worker to finish loading — but never longer than the load timeout.
+    let loadedCount = 0;
     const loaded = new Promise<void>((resolve) => {
-      let n = 0;
       pool.on('message', (m: unknown) => {
         if (!isWorkerLoaded(m)) return;
-        n++;
+        loadedCount++;
         progress({
           stage: 'worker',
-          message: `ASR worker ${n} of ${threads} is up (${engine.engine} model ${m.ok ? 'loaded' : 'failed to load'})`,
-          loaded: n,
+          message: `ASR worker ${loadedCount} of ${threads} is up (${engine.engine} model ${m.ok ? 'loaded' : 'failed to load'} in ${Math.round(m.loadMs)} ms)`,
+          loaded: loadedCount,
           total: threads,
         });
-        if (n === threads) resolve();
+        if (loadedCount === threads) resolve();
       });
     });
-    // A worker that dies while booting never announces itself: bound the wait, then carry on.
-    const allLoaded = () =>
-      Promise.race([loaded, new Promise<void>((r) => setTimeout(r, WORKER_LOAD_WAIT_MS).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), loadTimeoutMs);
+      timer.unref();
+    });
+    const timeoutError = () =>
+      new HarkError(
+        'HARK_ERR_TRANSCRIPTION_LOAD_TIMEOUT',
+        `the ${engine.engine} model (${engine.modelDir}) did not load within ${loadTimeoutMs} ms: ` +
+          `${loadedCount} of ${threads} ASR workers finished loading. A very slow disk or an overloaded machine ` +
+          'can need more time (raise transcription.loadTimeoutMs); otherwise the engine hung while loading — ' +
+          'check the model folder (hark doctor) and report it',
+        { details: { loaded: loadedCount, threads, loadTimeoutMs } },
+      );
     // The raw reply: it rejects only if a worker failed to boot; a model that failed to load is a reply.
     const info = pool.run({ kind: 'info' } satisfies WorkerTask) as Promise<WorkerReply>;
-    let reply: WorkerReply;
+    let reply: WorkerReply | 'timeout';
     try {
-      reply = await info;
+      reply = await Promise.race([info, timedOut]);
+      if (reply !== 'timeout' && (await Promise.race([loaded, timedOut])) === 'timeout') reply = 'timeout';
     } catch (e) {
-      await allLoaded();
-      await pool.destroy();
+      await Promise.race([loaded, timedOut]);
+      clearTimeout(timer);
+      await service.destroyPool();
       throw e;
     }
-    await allLoaded();
+    clearTimeout(timer);
+    if (reply === 'timeout') {
+      info.catch(() => {}); // the pool is going away; its pending task fails with it
+      const err = timeoutError();
+      await service.destroyPool();
+      throw err;
+    }
     if (!reply.ok) {
-      await pool.destroy();
+      await service.destroyPool();
       throw new HarkError(reply.error.code, reply.error.message);
     }
     progress({
@@ -189,20 +219,6 @@ export class TranscriptionService extends EventEmitter {
     }
     const audio = new MessageChannel();
     const events = new MessageChannel();
-    const stream = new TranscriptionStream(
-      opts.boardId,
-      audio.port1,
-      events.port1,
-      grammar.kind === 'keyphrase',
-    );
-    this.open.add(stream);
-    // piscina queues a task only when every worker is full: this one will wait for a stream to end.
-    if (this.open.size > this.capacity.total)
-      this.emit('stream-wait', {
-        boardId: opts.boardId,
-        open: this.open.size,
-        capacity: this.capacity,
-      } satisfies StreamWait);
     const task: WorkerTask = {
       kind: 'utterance',
       boardId: opts.boardId,
@@ -213,34 +229,38 @@ export class TranscriptionService extends EventEmitter {
       endOfSpeech: { ...DEFAULT_EOS, ...opts.endOfSpeech },
       audioPort: audio.port2,
       eventPort: events.port2,
-      ...(opts.testCrashAfterChunks !== undefined ? { testCrashAfterChunks: opts.testCrashAfterChunks } : {}),
       ...(this.adaptation.has(opts.boardId) ? { adaptation: this.adaptation.get(opts.boardId)! } : {}),
     };
-    this.pool
-      .run(task, { transferList: [audio.port2, events.port2] })
-      .then(
-        (reply: WorkerReply) => {
-          if (reply.ok && 'adaptation' in reply && reply.adaptation)
-            this.adaptation.set(opts.boardId, reply.adaptation);
-          if (!reply.ok) stream.fail(reply.error);
-          else if ('last' in reply && reply.last) stream.deliver(reply.last);
-          else
-            stream.fail({
-              code: 'HARK_ERR_TRANSCRIPTION_WORKER',
-              message: `ASR worker ended the stream of board ${opts.boardId} without a result`,
-            });
-        },
-        (e: NodeJS.ErrnoException) =>
-          stream.fail({
-            code: this.closed ? 'HARK_ERR_TRANSCRIPTION_CLOSED' : 'HARK_ERR_TRANSCRIPTION_WORKER',
-            message: this.closed
-              ? `the transcription service closed while board ${opts.boardId} was streaming`
-              : e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-                ? `the ASR worker decoding board ${opts.boardId}'s stream went over its memory limit (transcription.workerHeapMb) and has been replaced, speak again`
-                : `the ASR worker decoding board ${opts.boardId}'s stream crashed (${e.message}); it has been replaced, speak again`,
-          }),
-      )
-      .finally(() => this.open.delete(stream));
+    // The task's reply carries no result (that comes on the event port); it tells the stream why the
+    // port closed when it closed without a final: a crashed worker, or the pool closing.
+    const taskEnd = this.pool.run(task, { transferList: [audio.port2, events.port2] }).then(
+      (reply: WorkerReply): WireError | undefined =>
+        reply.ok
+          ? undefined
+          : reply.error,
+      (e: NodeJS.ErrnoException): WireError => ({
+        code: this.closed ? 'HARK_ERR_TRANSCRIPTION_CLOSED' : 'HARK_ERR_TRANSCRIPTION_WORKER',
+        message: this.closed
+          ? `the transcription service closed while board ${opts.boardId} was streaming`
+          : e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `the ASR worker decoding board ${opts.boardId}'s stream went over its memory limit (transcription.workerHeapMb) and has been replaced, speak again`
+            : `the ASR worker decoding board ${opts.boardId}'s stream crashed (${e.message}); it has been replaced, speak again`,
+      }),
+    );
+    const stream = new TranscriptionStream(opts.boardId, audio.port1, events.port1, {
+      continuous: grammar.kind === 'keyphrase',
+      taskEnd,
+      onAdaptation: (a) => this.adaptation.set(opts.boardId, a),
+    });
+    this.open.add(stream);
+    // piscina queues a task only when every worker is full: this one will wait for a stream to end.
+    if (this.open.size > this.capacity.total)
+      this.emit('stream-wait', {
+        boardId: opts.boardId,
+        open: this.open.size,
+        capacity: this.capacity,
+      } satisfies StreamWait);
+    void taskEnd.finally(() => this.open.delete(stream));
     return stream;
   }
 
@@ -259,8 +279,30 @@ export class TranscriptionService extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.open) s.cancel('transcription service closing');
-    await this.pool.destroy();
+    await this.destroyPool();
   }
+
+  /**
+   * Stops the workers, bounded: a worker stuck inside native code cannot be terminated, and waiting
+   * for it would hang shutdown for ever. Returns false when some worker did not stop in time (the
+   * process then cannot exit normally either: Node joins every worker thread at exit).
+   */
+  private async destroyPool(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      this.pool.destroy().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), DESTROY_WAIT_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    this.workersStuck = !stopped;
+    return stopped;
+  }
+
+  /** True when close() could not stop every worker (one is stuck inside the engine's native code). */
+  workersStuck = false;
 
   private grammar(name: string): CompiledGrammar {
     const g = this.grammars.get(name);

@@ -1,12 +1,24 @@
 /**
  * Main-thread face of one stream: `port` goes to the link (audio never touches main), events come
- * back from the ASR worker on a private port and are re-emitted here.
+ * back from the ASR worker on a private port and are re-emitted here. That port is the stream's one
+ * channel for results: the worker closes it after the terminal event, so a port that closes without
+ * one means the worker died or the pool closed (the task's end says which).
  */
 import { EventEmitter } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { HarkError } from '../../base/errors.js';
 import type { StreamEvent, Transcript, WireError } from './types.js';
 import type { StreamControl } from './worker-protocol.js';
+
+/** @internal How the service wires a stream to its worker task. */
+export interface StreamWiring {
+  /** Continuous (wake) stream: each command's final is an event, the stream ends with the capture. */
+  continuous: boolean;
+  /** Settles when the worker task ends: undefined, or the error that ended it (crash, pool closed). */
+  taskEnd: Promise<WireError | undefined>;
+  /** The board's updated microphone adaptation, from a terminal final. */
+  onAdaptation: (a: number[]) => void;
+}
 
 /**
  * A stream being transcribed. Events: 'partial' ({ text }), 'level' ({ rmsDb, peakDb } every 100 ms), 'speech' ({ state, atMs, reason? }),
@@ -27,7 +39,7 @@ export class TranscriptionStream extends EventEmitter {
     boardId: string,
     port: MessagePort,
     private readonly events: MessagePort,
-    private readonly continuous: boolean,
+    private readonly wiring: StreamWiring,
   ) {
     super();
     this.boardId = boardId;
@@ -37,6 +49,23 @@ export class TranscriptionStream extends EventEmitter {
     });
     this.result.catch(() => {}); // a caller that only listens to events must not see an unhandled rejection
     events.on('message', (ev: StreamEvent) => this.deliver(ev));
+    events.once('close', () => {
+      if (this.settled) return;
+      // Every message posted before the close has been delivered: there is no result, and the task
+      // (crashed worker, closed pool) says why.
+      void wiring.taskEnd.then((err) =>
+        this.fail(
+          err ?? {
+            code: 'HARK_ERR_TRANSCRIPTION_WORKER',
+            message: `the ASR worker ended the stream of board ${boardId} without a result`,
+          },
+        ),
+      );
+    });
+    void wiring.taskEnd.then((err) => {
+      // A worker that dies takes its ports with it, but do not rely on the close event alone.
+      if (err) this.fail(err);
+    });
   }
 
   /** True once the stream has its final result or failed. */
@@ -54,8 +83,7 @@ export class TranscriptionStream extends EventEmitter {
     });
   }
 
-  /** @internal The worker task ended without a result (crash, pool closed). */
-  fail(error: WireError): void {
+  private fail(error: WireError): void {
     if (this.settled) return;
     this.settled = true;
     const err = new HarkError(error.code, error.message, { details: { boardId: this.boardId } });
@@ -64,8 +92,7 @@ export class TranscriptionStream extends EventEmitter {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
-  /** @internal An event from the worker (event port, or the task's reply for the terminal one). */
-  deliver(ev: StreamEvent): void {
+  private deliver(ev: StreamEvent): void {
     if (this.settled) return;
     switch (ev.type) {
       case 'level':
@@ -81,13 +108,14 @@ export class TranscriptionStream extends EventEmitter {
         this.emit('wake', { phrase: ev.phrase, atMs: ev.atMs });
         return;
       case 'final':
-        if (this.continuous && ev.transcript.endedBy === 'wake-command') {
+        if (this.wiring.continuous && ev.transcript.endedBy === 'wake-command') {
           this.emit('final', ev.transcript);
           return;
         }
         this.settled = true;
+        if (ev.adaptation) this.wiring.onAdaptation(ev.adaptation);
         this.close();
-        if (!this.continuous) this.emit('final', ev.transcript);
+        if (!this.wiring.continuous) this.emit('final', ev.transcript);
         this.settle.resolve(ev.transcript);
         return;
       case 'error':

@@ -34,8 +34,10 @@ export interface TranscriptionOptions {
    * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
    */
   maxHeapMb?: number;
-  /** Honour test-only hooks such as `testCrash` (also enabled by env HARK_ASR_TEST_HOOKS=1); default false. */
-  testHooks?: boolean;
+  /** ms to wait for every worker to load its model before create() fails with HARK_ERR_TRANSCRIPTION_LOAD_TIMEOUT; default 30000. */
+  loadTimeoutMs?: number;
+  /** @internal The worker module (tests wrap the real one to inject faults); default ./worker.js. */
+  workerUrl?: string;
 }
 
 /** Progress while the service starts (the CLI prints these). */
@@ -101,8 +103,6 @@ export interface StreamOptions {
   endOfSpeech?: Partial<EndOfSpeechOptions>;
   /** Continuous wake streams: grammar to decode the command with after each wake detection. */
   afterWake?: string;
-  /** Test hook (needs `testHooks`): crash the worker after this many chunks. */
-  testCrashAfterChunks?: number;
 }
 
 /** What the engine receives for a grammar, compiled once in a worker by setGrammar(). */
@@ -147,5 +147,10 @@ export type StreamEvent =
   | { type: 'level'; rmsDb: number; peakDb: number }
   | { type: 'speech'; state: 'start' | 'end'; atMs: number; reason?: 'silence' | 'max' }
   | { type: 'wake'; phrase: string; atMs: number }
-  | { type: 'final'; transcript: Transcript }
+  | {
+      type: 'final';
+      transcript: Transcript;
+      /** The board's microphone adaptation after this utterance (terminal finals only), for its next stream. */
+      adaptation?: number[];
+    }
   | { type: 'error'; error: WireError };

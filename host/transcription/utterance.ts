@@ -29,17 +29,13 @@ export function toWireError(e: unknown): WireError {
 }
 
 /**
- * Runs a stream to its end; resolves once the recognizer is back in the engine's pool, with the
- * terminal event (also posted on the event port: the task reply and the port are separate channels
- * with no ordering between them, so main takes whichever arrives first).
+ * Runs a stream to its end and resolves once the recognizer is back in the engine's pool. Every
+ * result travels on the stream's event port only (the final carries the board's adaptation), which
+ * the runner closes after the terminal event; the task's own reply says nothing but "done".
  */
-export function runUtterance(
-  engine: Engine,
-  task: UtteranceTask,
-  testHooks: boolean,
-): Promise<{ last: StreamEvent | undefined; adaptation: number[] | undefined }> {
+export function runUtterance(engine: Engine, task: UtteranceTask): Promise<void> {
   return new Promise((resolve) => {
-    new UtteranceRunner(engine, task, testHooks, resolve).begin();
+    new UtteranceRunner(engine, task, resolve).begin();
   });
 }
 
@@ -54,20 +50,14 @@ class UtteranceRunner {
   private lastPartial = '';
   private lastPartialAt = 0;
   private lastChunkSamples = 0;
-  private chunks = 0;
   private mode: 'single' | 'wake' | 'command';
   private done = false;
   private lastFinal: Transcript | undefined;
-  private terminal: StreamEvent | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly task: UtteranceTask,
-    private readonly testHooks: boolean,
-    private readonly resolve: (r: {
-      last: StreamEvent | undefined;
-      adaptation: number[] | undefined;
-    }) => void,
+    private readonly resolve: () => void,
   ) {
     this.rate = engine.sampleRate;
     this.resampler = new Resampler(task.sampleRate, this.rate);
@@ -106,19 +96,6 @@ class UtteranceRunner {
   }
 
   private onChunk(data: Uint8Array, gap: number): void {
-    this.chunks++;
-    if (
-      this.testHooks &&
-      this.task.testCrashAfterChunks !== undefined &&
-      this.chunks >= this.task.testCrashAfterChunks
-    ) {
-      // Test hook: an uncaught exception kills this worker thread like a native fault would.
-      setImmediate(() => {
-        throw new Error('test hook: ASR worker crash');
-      });
-      this.done = true;
-      return;
-    }
     const decoded = decodeAudioBlock(this.task.codec, data);
     if (gap > 0 && this.lastChunkSamples > 0) {
       // Lost chunks become silence, so word times and the VAD's clock stay true.
@@ -202,7 +179,14 @@ class UtteranceRunner {
     } else {
       t = this.transcript(this.task.grammar, endedBy, endAt);
     }
-    this.post({ type: 'final', transcript: t });
+    // Only an utterance that ran to its end teaches anything reliable about the microphone.
+    let adaptation: number[] | undefined;
+    try {
+      adaptation = this.rec?.adaptation?.();
+    } catch {
+      adaptation = undefined; // the board simply starts from its previous mean next time
+    }
+    this.post({ type: 'final', transcript: t, ...(adaptation ? { adaptation } : {}) });
     this.close();
   }
 
@@ -253,24 +237,20 @@ class UtteranceRunner {
 
   private close(): void {
     this.done = true;
-    let adaptation: number[] | undefined;
     try {
-      // Only an utterance that ran to its end teaches anything reliable about the microphone.
-      if (this.terminal?.type === 'final') adaptation = this.rec?.adaptation?.();
       this.rec?.release();
     } catch {
       // the decoder is dropped; the engine creates a new one next time
     }
     this.rec = undefined;
     this.task.audioPort.close();
+    // Closing after the terminal event: main sees every message posted before the port's 'close'.
     this.task.eventPort.close();
-    this.resolve({ last: this.terminal, adaptation });
+    this.resolve();
   }
 
   private post(ev: StreamEvent): void {
-    if (ev.type === 'error' || (ev.type === 'final' && ev.transcript.endedBy !== 'wake-command'))
-      this.terminal = ev;
-    if (!this.done || ev.type === 'final' || ev.type === 'error') this.task.eventPort.postMessage(ev);
+    if (!this.done) this.task.eventPort.postMessage(ev);
   }
 
   private audioMs(): number {

@@ -2,7 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { AudioCodecId } from '../../protocol/ts/messages.js';
 import type { GrammarSpec } from '../grammar/spec.js';
-import type { CompiledGrammar, EndOfSpeechOptions, GrammarReport, StreamEvent, WireError } from './types.js';
+import type { CompiledGrammar, EndOfSpeechOptions, GrammarReport, WireError } from './types.js';
 
 /** Loads nothing new: reports the worker's model load (used at start-up and by the benchmark). */
 export interface InfoTask {
@@ -43,18 +43,14 @@ export interface UtteranceTask {
   endOfSpeech: EndOfSpeechOptions;
   audioPort: MessagePort;
   eventPort: MessagePort;
-  testCrashAfterChunks?: number;
   /** The board's microphone adaptation from its previous utterance (any worker). */
   adaptation?: number[];
 }
 
 export type WorkerTask = InfoTask | CompileTask | UtteranceTask;
-/** The end of an utterance task: its terminal event (final or error), absent after a cancel. */
+/** The end of an utterance task. Its results went out on the event port, which is closed by now. */
 export interface UtteranceReply {
   ok: true;
-  last?: StreamEvent;
-  /** Updated microphone adaptation of the board, for its next utterance on whichever worker. */
-  adaptation?: number[];
 }
 export type WorkerReply = InfoReply | CompileReply | UtteranceReply | { ok: false; error: WireError };
 
@@ -71,6 +67,8 @@ export interface WorkerLoaded {
   harkAsrWorkerLoaded: true;
   threadId: number;
   ok: boolean;
+  /** How long the model took to load, ms. */
+  loadMs: number;
 }
 export const isWorkerLoaded = (m: unknown): m is WorkerLoaded =>
   typeof m === 'object' && m !== null && (m as WorkerLoaded).harkAsrWorkerLoaded === true;

@@ -34,6 +34,7 @@ parentPort?.postMessage({
   harkAsrWorkerLoaded: true,
   threadId,
   ok: engine !== undefined,
+  loadMs,
 } satisfies WorkerLoaded);
 
 /** The piscina task handler. */
@@ -65,10 +66,9 @@ export default async function handle(task: WorkerTask): Promise<WorkerReply> {
             config.engine.engine === 'pocketsphinx' ? config.engine.kwsThreshold : 1,
           ),
         };
-      case 'utterance': {
-        const { last, adaptation } = await runUtterance(engine, task, config.testHooks);
-        return { ok: true, ...(last ? { last } : {}), ...(adaptation ? { adaptation } : {}) };
-      }
+      case 'utterance':
+        await runUtterance(engine, task);
+        return { ok: true };
     }
   } catch (e) {
     return { ok: false, error: toWireError(e) };

@@ -38,6 +38,8 @@ export interface PsApi {
   ps_get_feat: Fn;
   cmn_live_get: Fn;
   cmn_live_set: Fn;
+  err_set_logfp: Fn;
+  err_get_logfp: Fn;
   /** The leading fields of sphinxbase's feat_t, up to the CMN state (feat.h, 5prealpha). */
   featPrefix: ReturnType<typeof koffi.struct>;
 }
@@ -108,6 +110,8 @@ export function loadPocketsphinx(): PsApi {
     ps_get_feat: p('void *ps_get_feat(void *ps)'),
     cmn_live_get: s('void cmn_live_get(void *cmn, _Out_ float *vec)'),
     cmn_live_set: s('void cmn_live_set(void *cmn, const float *vec)'),
+    err_set_logfp: s('void err_set_logfp(void *stream)'),
+    err_get_logfp: s('void *err_get_logfp()'),
     featPrefix: koffi.struct({
       refcount: 'int',
       name: 'void *',

@@ -10,6 +10,7 @@ import { HarkError } from '../../../base/errors.js';
 import type { Engine, Recognizer } from './engine.js';
 import { loadPocketsphinx, type PsApi } from './pocketsphinx-api.js';
 import { PsDecoder } from './pocketsphinx-decoder.js';
+import { pocketsphinxLogSilenced, silencePocketsphinxLog } from './pocketsphinx-logging.js';
 
 /** Default model root of Debian's `pocketsphinx-en-us` package. */
 export const DEFAULT_POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
@@ -56,6 +57,9 @@ export class PocketsphinxEngine implements Engine {
     private readonly extraArgs: Record<string, string> = {},
   ) {
     this.api = loadPocketsphinx();
+    // The service silences the logger on the main thread before any worker starts; an engine built
+    // outside the service (a tool, a test) does it here, still before its first decoder.
+    if (!pocketsphinxLogSilenced(this.api)) silencePocketsphinxLog(this.api);
     this.paths = checkPocketsphinxModel(modelDir);
     this.free.push(this.newDecoder()); // load now, so the first utterance does not wait
   }
@@ -119,10 +123,6 @@ export class PocketsphinxEngine implements Engine {
       '-dict',
       str,
       this.paths.dict,
-      str,
-      '-logfn',
-      str,
-      '/dev/null',
       str,
       '-remove_silence',
       str,
