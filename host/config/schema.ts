@@ -78,5 +78,4 @@ export const OTHER_ENV = {
   HARK_CONFIG_DIR: 'folder of config.json (same as --config-dir)',
   HARK_LOG_LEVEL: 'log level: fatal, error, warn, info, debug, trace (same as --log-level)',
   HARK_TEST_CONCURRENCY: "test runner only: test files run at once (npm test's default 2)",
-  HARK_ASR_TEST_HOOKS: "tests only: enables the ASR workers' crash hooks",
 } as const;

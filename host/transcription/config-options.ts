@@ -12,6 +12,7 @@ export function transcriptionOptions(t: HarkConfig['transcription']): Transcript
     pocketsphinxArgs: t.pocketsphinx.args,
     ...(t.threads > 0 ? { threads: t.threads } : {}),
     ...(t.streamsPerWorker > 0 ? { streamsPerWorker: t.streamsPerWorker } : {}),
+    loadTimeoutMs: t.loadTimeoutMs,
     ...(t.idleTimeoutMs > 0 ? { idleTimeoutMs: t.idleTimeoutMs } : {}),
   };
 }

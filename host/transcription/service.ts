@@ -234,10 +234,7 @@ export class TranscriptionService extends EventEmitter {
     // The task's reply carries no result (that comes on the event port); it tells the stream why the
     // port closed when it closed without a final: a crashed worker, or the pool closing.
     const taskEnd = this.pool.run(task, { transferList: [audio.port2, events.port2] }).then(
-      (reply: WorkerReply): WireError | undefined =>
-        reply.ok
-          ? undefined
-          : reply.error,
+      (reply: WorkerReply): WireError | undefined => (reply.ok ? undefined : reply.error),
       (e: NodeJS.ErrnoException): WireError => ({
         code: this.closed ? 'HARK_ERR_TRANSCRIPTION_CLOSED' : 'HARK_ERR_TRANSCRIPTION_WORKER',
         message: this.closed

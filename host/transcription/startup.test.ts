@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isHarkError } from '../../base/errors.js';
-import { HANGING_WORKER_URL } from '../../test/fixtures/transcription/worker-urls.js';
 import { startStopCycles } from '../../test/fixtures/transcription/start-stop.js';
+import { HANGING_WORKER_URL } from '../../test/fixtures/transcription/worker-urls.js';
 import { TranscriptionService } from './service.js';
 
 test('20 consecutive starts and stops (4 workers each, a stream per worker): no hang, no crash', async (t) => {

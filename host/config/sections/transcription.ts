@@ -22,6 +22,12 @@ export const TRANSCRIPTION_KEYS = {
         16_384,
         'JavaScript heap limit of each ASR worker, MB (native model memory is not counted)',
       ),
+      loadTimeoutMs: integer(
+        30_000,
+        1_000,
+        600_000,
+        'how long every ASR worker may take to load the model before start-up fails, ms',
+      ),
       idleTimeoutMs: integer(
         0,
         0,
