@@ -10,14 +10,14 @@ import { HarkError } from '../../base/errors.js';
 import type { StreamEvent, Transcript, WireError } from './types.js';
 import type { StreamControl } from './worker-protocol.js';
 
-/** @internal How the service wires a stream to its worker task. */
+/** @internal How a stream is wired to whatever produces its events (the service's worker task, a remote engine). */
 export interface StreamWiring {
   /** Continuous (wake) stream: each command's final is an event, the stream ends with the capture. */
   continuous: boolean;
-  /** Settles when the worker task ends: undefined, or the error that ended it (crash, pool closed). */
-  taskEnd: Promise<WireError | undefined>;
+  /** Settles when the producing task ends: undefined, or the error that ended it (crash, pool closed). */
+  taskEnd?: Promise<WireError | undefined>;
   /** The board's updated microphone adaptation, from a terminal final. */
-  onAdaptation: (a: number[]) => void;
+  onAdaptation?: (a: number[]) => void;
 }
 
 /**
@@ -33,15 +33,18 @@ export class TranscriptionStream extends EventEmitter {
   readonly boardId: string;
   private settle!: { resolve: (t: Transcript) => void; reject: (e: HarkError) => void };
   private settled = false;
+  private readonly wiring: StreamWiring;
 
   /** @internal Created by TranscriptionService.openStream(). */
   constructor(
     boardId: string,
     port: MessagePort,
     private readonly events: MessagePort,
-    private readonly wiring: StreamWiring,
+    wiring: StreamWiring | boolean = false,
   ) {
     super();
+    this.wiring = typeof wiring === 'boolean' ? { continuous: wiring } : wiring;
+    const taskEnd = this.wiring.taskEnd ?? Promise.resolve(undefined);
     this.boardId = boardId;
     this.port = port;
     this.result = new Promise<Transcript>((resolve, reject) => {
@@ -53,7 +56,7 @@ export class TranscriptionStream extends EventEmitter {
       if (this.settled) return;
       // Every message posted before the close has been delivered: there is no result, and the task
       // (crashed worker, closed pool) says why.
-      void wiring.taskEnd.then((err) =>
+      void taskEnd.then((err) =>
         this.fail(
           err ?? {
             code: 'HARK_ERR_TRANSCRIPTION_WORKER',
@@ -62,7 +65,7 @@ export class TranscriptionStream extends EventEmitter {
         ),
       );
     });
-    void wiring.taskEnd.then((err) => {
+    void taskEnd.then((err) => {
       // A worker that dies takes its ports with it, but do not rely on the close event alone.
       if (err) this.fail(err);
     });
@@ -83,7 +86,8 @@ export class TranscriptionStream extends EventEmitter {
     });
   }
 
-  private fail(error: WireError): void {
+  /** @internal The producer failed (crash, closed pool, a remote engine's error); `result` rejects. */
+  fail(error: WireError): void {
     if (this.settled) return;
     this.settled = true;
     const err = new HarkError(error.code, error.message, { details: { boardId: this.boardId } });
@@ -92,7 +96,8 @@ export class TranscriptionStream extends EventEmitter {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
-  private deliver(ev: StreamEvent): void {
+  /** @internal An event from the producer (normally the worker, through the event port). */
+  deliver(ev: StreamEvent): void {
     if (this.settled) return;
     switch (ev.type) {
       case 'level':
@@ -113,7 +118,7 @@ export class TranscriptionStream extends EventEmitter {
           return;
         }
         this.settled = true;
-        if (ev.adaptation) this.wiring.onAdaptation(ev.adaptation);
+        if (ev.adaptation) this.wiring.onAdaptation?.(ev.adaptation);
         this.close();
         if (!this.wiring.continuous) this.emit('final', ev.transcript);
         this.settle.resolve(ev.transcript);
