@@ -43,15 +43,18 @@ export class TranscriptionStream extends EventEmitter {
     wiring: StreamWiring | boolean = false,
   ) {
     super();
-    this.wiring = typeof wiring === 'boolean' ? { continuous: wiring } : wiring;
-    const taskEnd = this.wiring.taskEnd ?? Promise.resolve(undefined);
     this.boardId = boardId;
     this.port = port;
     this.result = new Promise<Transcript>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
     this.result.catch(() => {}); // a caller that only listens to events must not see an unhandled rejection
+    this.wiring = typeof wiring === 'boolean' ? { continuous: wiring } : wiring;
     events.on('message', (ev: StreamEvent) => this.deliver(ev));
+    const taskEnd = this.wiring.taskEnd;
+    // Only a service stream ends with its port: other producers (a remote engine) may close the port
+    // and go on delivering through deliver()/fail().
+    if (!taskEnd) return;
     events.once('close', () => {
       if (this.settled) return;
       // Every message posted before the close has been delivered: there is no result, and the task

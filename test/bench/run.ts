@@ -2,7 +2,8 @@
  * `npm run bench` — runs every test/bench/*.bench.js module and prints its figures.
  * `npm run bench -- --json` prints one flat JSON object on stdout (every key a number: the median of
  * several runs); progress and notes go to stderr. `--only NAME` runs matching modules only, `--quick`
- * fewer repetitions, `--full` the long windows and ramps (see README.md).
+ * fewer repetitions, `--full` the long windows and ramps and the full-size recognition corpora (see
+ * README.md).
  * Each module exports `run(opts)` returning `{ key: number }`; keys must be unique across modules.
  * Every module runs in a child process of its own (see runIsolated).
  */
