@@ -13,6 +13,8 @@ export function transcriptionOptions(t: HarkConfig['transcription']): Transcript
     ...(t.threads > 0 ? { threads: t.threads } : {}),
     ...(t.streamsPerWorker > 0 ? { streamsPerWorker: t.streamsPerWorker } : {}),
     loadTimeoutMs: t.loadTimeoutMs,
+    rejectThreshold: t.rejectThreshold,
+    spareDecoders: t.spareDecoders,
     ...(t.idleTimeoutMs > 0 ? { idleTimeoutMs: t.idleTimeoutMs } : {}),
   };
 }

@@ -11,6 +11,8 @@ import type { EngineConfig, TranscriptionOptions } from './types.js';
 /** What every ASR worker receives as piscina workerData. */
 export interface WorkerConfig {
   engine: EngineConfig;
+  /** The BroadcastChannel on which main sends every compiled grammar to every worker (prepare ahead of need). */
+  channel: string;
 }
 
 const BOTH_OPTIONS =
@@ -80,5 +82,12 @@ export function selectEngine(opts: TranscriptionOptions): EngineConfig {
       );
     }
   }
-  return { engine: 'pocketsphinx', modelDir, kwsThreshold, args };
+  const spareDecoders = opts.spareDecoders ?? 1;
+  if (!Number.isInteger(spareDecoders) || spareDecoders < 0 || spareDecoders > 64) {
+    throw new HarkError(
+      'HARK_ERR_TRANSCRIPTION_CONFIG',
+      `transcription.spareDecoders (${spareDecoders}) must be a whole number from 0 to 64`,
+    );
+  }
+  return { engine: 'pocketsphinx', modelDir, kwsThreshold, args, spareDecoders };
 }

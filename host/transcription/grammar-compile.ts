@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { HarkError } from '../../base/errors.js';
 import { type GrammarNode, type GrammarSpec, grammarWords } from '../grammar/spec.js';
+import type { GrammarReport } from './types.js';
 
 const RULE_NAME = /^[a-z][a-z0-9_]*$/;
 const WORD = /^[a-z0-9][a-z0-9'.-]*$/;
@@ -261,4 +262,51 @@ export function toCoverPhrases(spec: GrammarSpec): string[] {
   for (const r of spec.root)
     for (const p of expand({ kind: 'ref', rule: r })) if (p.length > 0) all.add(p.join(' '));
   return [...all].sort();
+}
+
+/**
+ * Phrases rule `rule` accepts (Infinity when it has a free-form slot or a repeat). Counted on the
+ * spec, so the number is the same for every engine; printed per command at start-up.
+ */
+export function countPhrases(spec: GrammarSpec, rule: string): number {
+  const memo = new Map<string, number>();
+  const count = (n: GrammarNode): number => {
+    switch (n.kind) {
+      case 'word':
+        return 1;
+      case 'seq':
+        return n.items.reduce((p, i) => p * count(i), 1);
+      case 'alt':
+        return n.options.reduce((s, o) => s + count(o), 0);
+      case 'opt':
+        return 1 + count(n.node);
+      case 'repeat':
+      case 'any':
+        return Number.POSITIVE_INFINITY;
+      case 'ref': {
+        if (!memo.has(n.rule)) memo.set(n.rule, count(spec.rules[n.rule]!));
+        return memo.get(n.rule)!;
+      }
+    }
+  };
+  return count({ kind: 'ref', rule });
+}
+
+const phrases = (n: number): string =>
+  n === Number.POSITIVE_INFINITY
+    ? 'open-ended'
+    : n >= 1e6
+      ? `${(n / 1e6).toPrecision(3)} M phrases`
+      : `${n} phrase${n === 1 ? '' : 's'}`;
+
+/**
+ * One line for the start-up output: the grammar's size per command and, loudly, the words the model
+ * lacks (the phrases that need them are not recognised).
+ */
+export function describeReport(r: GrammarReport): string {
+  const rules = r.rules.map((x) => `${x.rule.replace(/^cmd_\d+_/, '')} ${phrases(x.phrases)}`).join(', ');
+  const missing = r.missingWords.length
+    ? `; words the speech model lacks (phrases with them cannot be recognised): ${r.missingWords.join(', ')}`
+    : '';
+  return `grammar '${r.name}': ${phrases(r.size)}, ${r.words} dictionary entries — ${rules}${missing}`;
 }

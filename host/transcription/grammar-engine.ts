@@ -1,11 +1,13 @@
 /**
- * Worker side of setGrammar() (which has already validated the spec on the main thread): prunes
- * words the loaded model lacks, renders the engine's form (JSGF or vosk phrase list) and
+ * Worker side of setGrammar() (which has already validated the spec on the main thread): looks the
+ * grammar's words up in the model's dictionary (the pocketsphinx decoders load exactly these entries),
+ * prunes the words the model lacks, renders the engine's form (JSGF or vosk phrase list) and
  * test-compiles it once, so a bad grammar fails at start-up.
  */
 import { HarkError } from '../../base/errors.js';
 import type { Engine } from './engines/engine.js';
 import {
+  countPhrases,
   grammarHash,
   pruneSpec,
   specHasAny,
@@ -22,7 +24,8 @@ export function compileGrammar(
   task: CompileTask,
   defaultKwsThreshold: number,
 ): { grammar: CompiledGrammar; report: GrammarReport } {
-  const missing = engine.missingWords(specWords(task.spec));
+  const anyWords = task.anyWords ?? [];
+  const { entries, missing } = engine.lexicon([...new Set([...specWords(task.spec), ...anyWords])]);
   const spec = pruneSpec(task.spec, new Set(missing));
   if (spec.root.length === 0) {
     throw new HarkError(
@@ -30,8 +33,8 @@ export function compileGrammar(
       `grammar '${task.name}': no phrase is left once the words the ${engine.name} model lacks are removed (${missing.join(', ')})`,
     );
   }
+  const lexicon = engine.name === 'pocketsphinx' ? entries : undefined;
   let grammar: CompiledGrammar;
-  let size: number;
   if (task.keyphrase) {
     if (engine.name !== 'pocketsphinx') {
       throw new HarkError(
@@ -53,18 +56,19 @@ export function compileGrammar(
       phrase: phrases[0]!,
       threshold,
       hash: grammarHash(`kws:${threshold}:${phrases[0]}`),
+      ...(lexicon ? { lexicon } : {}),
     };
-    size = 1;
   } else if (engine.name === 'pocketsphinx') {
     const jsgf = toJsgf(spec, task.anyWords);
     grammar = {
       kind: 'grammar',
       name: task.name,
-      hash: grammarHash(jsgf),
+      hash: grammarHash(`${task.rejection ? 'r' : 'n'}:${jsgf}`),
       jsgf,
       freeFormFallback: task.freeFormFallback,
+      rejection: task.rejection,
+      ...(lexicon ? { lexicon } : {}),
     };
-    size = Object.keys(spec.rules).length;
   } else {
     // With free-form slots vosk does better with its full language model than with "[unk]" holes.
     const phrases = specHasAny(spec) ? undefined : (toPhrases(spec, 5000) ?? toCoverPhrases(spec));
@@ -72,11 +76,11 @@ export function compileGrammar(
     grammar = {
       kind: 'grammar',
       name: task.name,
-      hash: grammarHash(voskGrammar ?? 'free-form'),
+      hash: grammarHash(`${task.rejection ? 'r' : 'n'}:${voskGrammar ?? 'free-form'}`),
       ...(voskGrammar ? { voskGrammar } : {}),
       freeFormFallback: task.freeFormFallback,
+      rejection: task.rejection,
     };
-    size = phrases?.length ?? 0;
   }
   const rec = engine.acquire();
   try {
@@ -85,5 +89,16 @@ export function compileGrammar(
   } finally {
     rec.release();
   }
-  return { grammar, report: { name: task.name, missingWords: missing, size } };
+  engine.prepare?.(grammar);
+  const rules = spec.root.map((rule) => ({ rule, phrases: countPhrases(spec, rule) }));
+  return {
+    grammar,
+    report: {
+      name: task.name,
+      missingWords: missing,
+      size: rules.reduce((s, r) => s + r.phrases, 0),
+      words: lexicon ? lexicon.length : specWords(spec).length,
+      rules,
+    },
+  };
 }

@@ -33,7 +33,7 @@ after(() => svc.close());
 const open = (boardId: string, extra: object = {}) =>
   svc.openStream({ boardId, grammar: 'commands', codec: clip.codec, sampleRate: clip.sampleRate, ...extra });
 
-test('create() reports engine choice, each worker loading its model, then ready', () => {
+test('create() reports engine choice, each worker loading its model, then ready; setGrammar its size', () => {
   assert.equal(svc.engine, 'pocketsphinx');
   assert.equal(progress[0]?.stage, 'engine');
   assert.match(progress[0]!.message, /pocketsphinx/);
@@ -41,7 +41,15 @@ test('create() reports engine choice, each worker loading its model, then ready'
     progress.filter((p) => p.stage === 'worker').map((p) => p.loaded),
     [1, 2],
   );
-  assert.equal(progress.at(-1)?.stage, 'ready');
+  const ready = progress.findIndex((p) => p.stage === 'ready');
+  assert.equal(ready, progress.length - 2, 'ready, then the grammar compiled after create()');
+  const g = progress.at(-1)!;
+  assert.equal(g.stage, 'grammar');
+  assert.equal(g.report?.name, 'commands');
+  // One size per command (the home grammar's 10 top-level rules), every one of them a finite count.
+  assert.equal(g.report?.rules.length, HOME_COMMANDS.root.length);
+  assert.ok(g.report!.rules.every((r) => Number.isFinite(r.phrases) && r.phrases >= 1));
+  assert.match(g.message, /grammar 'commands': \d+ phrases, \d+ dictionary entries — lights \d+ phrases/);
 });
 
 test('a stream that ends early, or with no audio at all, still gets a final transcript', async () => {
@@ -57,6 +65,12 @@ test('a stream that ends early, or with no audio at all, still gets a final tran
   const t2 = await s2.result;
   assert.equal(t2.text, '');
   assert.equal(t2.audioMs, 0);
+  // Never silent: both carry a verdict (the second one heard nothing at all).
+  assert.equal(t2.verdict, 'rejected');
+  assert.equal(t2.rejectReason, 'no-speech');
+  assert.equal(t2.confidence, 0);
+  assert.ok(t1.verdict === 'accepted' || t1.verdict === 'rejected');
+  assert.ok(t1.confidence >= 0 && t1.confidence <= 1);
 });
 
 test("a board disconnecting mid-utterance ('abort') fails the stream with a clear error and frees its recognizer", async () => {

@@ -4,17 +4,21 @@
  * dictionary), and opens streams — each stream is one long piscina task fed through its own
  * MessagePort, because piscina has no worker affinity and a recognizer's state lives in one thread.
  */
+
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { MessageChannel } from 'node:worker_threads';
+import { BroadcastChannel, MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { HarkError } from '../../base/errors.js';
 import { AudioCodec } from '../../protocol/ts/messages.js';
 import type { GrammarSpec } from '../grammar/spec.js';
 import { type StreamCapacity, streamCapacity, thisMachine } from './capacity.js';
+import { AdaptationStore } from './adaptation-store.js';
 import { selectEngine, type WorkerConfig } from './engine-select.js';
 import { silencePocketsphinxLog } from './engines/pocketsphinx-logging.js';
-import { validateSpec } from './grammar-compile.js';
+import { describeReport, validateSpec } from './grammar-compile.js';
+import { DEFAULT_REJECT_THRESHOLD } from './rejection.js';
 import { TranscriptionStream } from './stream.js';
 import type {
   CompiledGrammar,
@@ -24,7 +28,13 @@ import type {
   TranscriptionOptions,
   WireError,
 } from './types.js';
-import { type InfoReply, isWorkerLoaded, type WorkerReply, type WorkerTask } from './worker-protocol.js';
+import {
+  type Broadcast,
+  type InfoReply,
+  isWorkerLoaded,
+  type WorkerReply,
+  type WorkerTask,
+} from './worker-protocol.js';
 
 /** Default of `loadTimeoutMs`: a model loads in well under a second here and in a few seconds on a Pi's SD card. */
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
@@ -35,13 +45,21 @@ const DESTROY_WAIT_MS = 5_000;
 export interface GrammarOptions {
   /** Compile as a keyphrase search (a wake phrase, pocketsphinx only); `threshold` default the service's kwsThreshold. */
   keyphrase?: boolean | { threshold?: number };
-  /** Re-decode with the free language model when the grammar recognises nothing; default false. */
+  /** Give a rejected utterance's words as the general language model hears them (`heardText`); default false. */
   freeFormFallback?: boolean;
+  /** Judge every result against an unconstrained phone loop (confidence + verdict); default true. */
+  rejection?: boolean;
   /** pocketsphinx: words an `any` slot may take; default the grammar's own vocabulary. */
   anyWords?: string[];
 }
 
-const DEFAULT_EOS = { silenceMs: 700, minSpeechMs: 300, maxMs: 15000, finalizeOnSilence: false };
+const DEFAULT_EOS = {
+  silenceMs: 700,
+  minSpeechMs: 300,
+  maxMs: 15000,
+  finalizeOnSilence: false,
+  noSpeechMs: 5000,
+};
 
 /** An utterance that must wait for a free stream (the service's 'stream-wait' event). */
 export interface StreamWait {
@@ -60,7 +78,9 @@ export class TranscriptionService extends EventEmitter {
   private readonly grammars = new Map<string, CompiledGrammar>();
   private readonly open = new Set<TranscriptionStream>();
   /** Per board: what the engine learnt about its microphone (a few floats), handed to any worker. */
-  private readonly adaptation = new Map<string, number[]>();
+  private readonly adaptation: AdaptationStore;
+  /** Every worker hears each compiled grammar here, so all of them prepare decoders ahead of need. */
+  private readonly channel: BroadcastChannel;
   private closed = false;
 
   private constructor(
@@ -69,9 +89,19 @@ export class TranscriptionService extends EventEmitter {
     readonly threads: number,
     /** Utterances decoded at once (capacity.ts); one more waits, announced by 'stream-wait'. */
     readonly capacity: StreamCapacity,
+    private readonly rejectThreshold: number,
+    adaptationFile: string | undefined,
+    private readonly progress: (p: LoadProgress) => void,
   ) {
     super();
     this.engine = config.engine.engine;
+    this.channel = new BroadcastChannel(config.channel);
+    this.channel.unref();
+    this.adaptation = new AdaptationStore(adaptationFile);
+    // A worker that starts later (a replacement after a crash) has missed the broadcasts: repeat them.
+    pool.on('message', (m: unknown) => {
+      if (isWorkerLoaded(m) && !this.closed) for (const g of this.grammars.values()) this.broadcast(g);
+    });
   }
 
   /** Starts the pool and waits until every worker has loaded its model. */
@@ -100,7 +130,14 @@ export class TranscriptionService extends EventEmitter {
         `transcription.loadTimeoutMs (${loadTimeoutMs}) must be a positive number of milliseconds`,
       );
     }
-    const config: WorkerConfig = { engine };
+    const rejectThreshold = opts.rejectThreshold ?? DEFAULT_REJECT_THRESHOLD;
+    if (!(rejectThreshold >= 0 && rejectThreshold <= 1)) {
+      throw new HarkError(
+        'HARK_ERR_TRANSCRIPTION_CONFIG',
+        `transcription.rejectThreshold (${rejectThreshold}) must be a confidence from 0 to 1`,
+      );
+    }
+    const config: WorkerConfig = { engine, channel: `hark-asr-${randomUUID()}` };
     const pool = new Piscina({
       filename: opts.workerUrl ?? new URL('./worker.js', import.meta.url).href,
       minThreads: threads,
@@ -113,7 +150,15 @@ export class TranscriptionService extends EventEmitter {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 256 },
     });
-    const service = new TranscriptionService(pool, config, threads, capacity);
+    const service = new TranscriptionService(
+      pool,
+      config,
+      threads,
+      capacity,
+      rejectThreshold,
+      opts.adaptationFile,
+      progress,
+    );
     // Every worker announces the end of its module load (WorkerLoaded). piscina's own 'workerCreate'
     // fires for the first workers before their modules load, and terminating a worker while it is
     // still loading the koffi addon aborts the whole process (Node 20): so teardown, even after a
@@ -185,6 +230,7 @@ export class TranscriptionService extends EventEmitter {
       name,
       spec,
       freeFormFallback: opts.freeFormFallback ?? false,
+      rejection: opts.rejection ?? !keyphrase,
       ...(keyphrase ? { keyphrase } : {}),
       ...(opts.anyWords ? { anyWords: opts.anyWords } : {}),
     });
@@ -195,7 +241,9 @@ export class TranscriptionService extends EventEmitter {
       );
     }
     this.grammars.set(name, reply.grammar);
+    this.broadcast(reply.grammar);
     this.emit('grammar', reply.report);
+    this.progress({ stage: 'grammar', message: describeReport(reply.report), report: reply.report });
     return reply.report;
   }
 
@@ -229,7 +277,8 @@ export class TranscriptionService extends EventEmitter {
       endOfSpeech: { ...DEFAULT_EOS, ...opts.endOfSpeech },
       audioPort: audio.port2,
       eventPort: events.port2,
-      ...(this.adaptation.has(opts.boardId) ? { adaptation: this.adaptation.get(opts.boardId)! } : {}),
+      rejectThreshold: this.rejectThreshold,
+      ...(this.adaptation.get(opts.boardId) ? { adaptation: this.adaptation.get(opts.boardId)! } : {}),
     };
     // The task's reply carries no result (that comes on the event port); it tells the stream why the
     // port closed when it closed without a final: a crashed worker, or the pool closing.
@@ -276,7 +325,13 @@ export class TranscriptionService extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.open) s.cancel('transcription service closing');
+    this.channel.close();
+    this.adaptation.flush();
     await this.destroyPool();
+  }
+
+  private broadcast(grammar: CompiledGrammar): void {
+    this.channel.postMessage({ type: 'prepare', grammar } satisfies Broadcast);
   }
 
   /**

@@ -34,6 +34,15 @@ export interface TranscriptionOptions {
    * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
    */
   maxHeapMb?: number;
+  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.5. */
+  rejectThreshold?: number;
+  /** Free decoders each worker keeps ready (built ahead of need, every grammar compiled); default 1. */
+  spareDecoders?: number;
+  /**
+   * A JSON file where each board's microphone adaptation (a few floats) is kept across restarts, so a
+   * known board's first utterance after a restart needs no cold start; default none.
+   */
+  adaptationFile?: string;
   /** ms to wait for every worker to load its model before create() fails with HARK_ERR_TRANSCRIPTION_LOAD_TIMEOUT; default 30000. */
   loadTimeoutMs?: number;
   /** @internal The worker module (tests wrap the real one to inject faults); default ./worker.js. */
@@ -42,8 +51,10 @@ export interface TranscriptionOptions {
 
 /** Progress while the service starts (the CLI prints these). */
 export interface LoadProgress {
-  stage: 'engine' | 'worker' | 'ready';
+  stage: 'engine' | 'worker' | 'ready' | 'grammar';
   message: string;
+  /** Stage 'grammar': the compiled grammar's report (size per command, words the model lacks). */
+  report?: GrammarReport;
   /** Worker threads with a loaded model so far (stage 'worker'). */
   loaded?: number;
   total?: number;
@@ -59,6 +70,8 @@ export interface EndOfSpeechOptions {
   maxMs: number;
   /** Finalise as soon as the VAD reports the end of speech, without waiting for AUDIO_END; default false. */
   finalizeOnSilence?: boolean;
+  /** Hands-free: a command that has not started this long after the wake phrase ends empty; default 5000 ms. */
+  noSpeechMs?: number;
 }
 
 /** One recognised word. Times are ms from the start of the stream. */
@@ -70,13 +83,56 @@ export interface TranscriptWord {
   confidence?: number;
 }
 
+/** Why an utterance was not accepted as a command. */
+export type RejectReason =
+  /** Speech, but not one of the grammar's phrases (it scored far below an unconstrained phone loop). */
+  | 'out-of-grammar'
+  /** Possibly a command, but its score is below the configured threshold. */
+  | 'low-confidence'
+  /** No speech at all (silence, noise below the voice detector's threshold). */
+  | 'no-speech'
+  /** A sound too short to be speech (a click, a tap on the microphone). */
+  | 'too-short';
+
+/** Another reading of the utterance (n-best), with its path score (log base of the engine; higher is better). */
+export interface Alternative {
+  text: string;
+  score: number;
+}
+
+/** Where the time of an utterance went, ms (what `hark explain` prints). */
+export interface StageTimes {
+  /** Audio position of the detected speech, from the stream start (absent when none was heard). */
+  speechStartMs?: number;
+  speechEndMs?: number;
+  /** Worker time spent decoding while audio streamed in (both decoders). */
+  decodeMs: number;
+  /** Worker time from the end of audio to the final (end of utterance, best path, n-best, verdict). */
+  finalMs: number;
+  /** Of `finalMs`: what rejection added (the reference decoder's end and the verdict). */
+  rejectionMs: number;
+}
+
 /** The result of an utterance. */
 export interface Transcript {
   /** Lowercase words separated by single spaces; '' when nothing was recognised. */
   text: string;
   words?: TranscriptWord[];
-  /** 0..1 posterior of the whole hypothesis when the engine provides one. */
-  confidence?: number;
+  /** 0..1: how sure the engine is that `text` is what was said (and that it is one of the grammar's phrases). */
+  confidence: number;
+  /** Accepted: dispatch `text`. Rejected: answer "sorry" (or hand the words to a fallback command). */
+  verdict: 'accepted' | 'rejected';
+  /** Why a rejected utterance was rejected. */
+  rejectReason?: RejectReason;
+  /** Other readings, best first (the first is `text`). */
+  alternatives?: Alternative[];
+  /**
+   * For a rejected utterance of a grammar compiled with `freeFormFallback`: what the general language
+   * model heard (for a fallback command); '' when it heard nothing.
+   */
+  heardText?: string;
+  /** Stage times of this utterance (engines that measure them). */
+  timing?: StageTimes;
   engine: 'vosk' | 'pocketsphinx' | 'wyoming';
   /**
    * Set when a remote assistant acts on the text itself (a Home Assistant satellite pipeline): the
@@ -116,22 +172,43 @@ export type CompiledGrammar =
       jsgf?: string;
       /** Phrase list (JSON array, with "[unk]") for vosk; undefined = free-form recogniser. */
       voskGrammar?: string;
-      /** Decode with the engine's language model when the grammar finds nothing. */
+      /** Decode a rejected utterance with the engine's language model too (for a fallback command). */
       freeFormFallback: boolean;
+      /** Judge every result (confidence + verdict) against an unconstrained phone loop. */
+      rejection: boolean;
+      /** pocketsphinx: the dictionary entries of the grammar's words (the decoders load only these). */
+      lexicon?: [word: string, phones: string][];
     }
-  | { kind: 'keyphrase'; name: string; hash: string; phrase: string; threshold: number };
+  | {
+      kind: 'keyphrase';
+      name: string;
+      hash: string;
+      phrase: string;
+      threshold: number;
+      lexicon?: [word: string, phones: string][];
+    };
 
 /** What a grammar compile reports: words the model lacks (dropped from the grammar, with the phrases using them). */
 export interface GrammarReport {
   name: string;
   missingWords: string[];
-  /** Phrase count for vosk, rule count for JSGF. */
+  /** Phrases the grammar accepts (all of them, however many). */
   size: number;
+  /** Distinct words (the dictionary entries the decoders load, variants included, for pocketsphinx). */
+  words: number;
+  /** Per top-level rule (each command): the phrases it accepts. */
+  rules: { rule: string; phrases: number }[];
 }
 
 /** The engine a worker loads, resolved on the main thread from TranscriptionOptions. */
 export type EngineConfig =
-  | { engine: 'pocketsphinx'; modelDir: string; kwsThreshold: number; args: Record<string, string> }
+  | {
+      engine: 'pocketsphinx';
+      modelDir: string;
+      kwsThreshold: number;
+      args: Record<string, string>;
+      spareDecoders: number;
+    }
   | { engine: 'vosk'; modelDir: string; library: string };
 
 /** Error data that crosses threads (HarkError instances lose their class in structured clone). */

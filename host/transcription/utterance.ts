@@ -1,9 +1,15 @@
 /**
  * One stream decoded inside an ASR worker: board audio in (codec-encoded chunks on a MessagePort),
- * decode → resample to the engine rate → host VAD → recognizer, events out on a second port.
- * A keyphrase ('wake') stream runs continuously: each detection emits 'wake' and, when `afterWake`
- * is set, the same decoder switches search to the command grammar until the VAD hears the command
- * end, emits its 'final', then switches back to the keyphrase.
+ * decode → resample to the engine rate → host VAD → recognizer, events out on a second port. Every
+ * final carries a confidence and a verdict (rejection.ts).
+ *
+ * A wake stream (keyphrase grammar, hands-free) runs continuously. The keyphrase search listens for
+ * the wake phrase alone; when it fires, the wake phrase's end is located, 'wake' is posted, and the
+ * same recognizer switches to the command grammar and is fed again from the wake phrase's end out of
+ * a pre-roll ring buffer — so nothing said right after the wake phrase is lost, however late the
+ * detection came. The command ends at the VAD's end of speech (or after `noSpeechMs` of nothing),
+ * goes through rejection like any utterance, is posted as a 'wake-command' final, and the stream
+ * returns to listening for the wake phrase.
  */
 
 import { LevelMeter } from '../../base/audio/level-meter.js';
@@ -11,13 +17,18 @@ import { Resampler } from '../../base/audio/resample.js';
 import { HarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import type { AudioRouteMessage } from './audio-route.js';
-import type { Engine, Recognizer } from './engines/engine.js';
-import type { CompiledGrammar, StreamEvent, Transcript, WireError } from './types.js';
+import type { Engine, RecognitionResult, Recognizer } from './engines/engine.js';
+import { judge } from './rejection.js';
+import type { CompiledGrammar, StageTimes, StreamEvent, Transcript, WireError } from './types.js';
 import { EnergyVad, type VadEvent } from './vad.js';
 import type { StreamControl, UtteranceTask } from './worker-protocol.js';
 
 const PARTIAL_EVERY_MS = 100;
 const MAX_GAP_MS = 1000;
+/** Audio kept on a wake stream to replay from the wake phrase's end (the detection lags it). */
+const PREROLL_MS = 2000;
+/** How far back from the detection the wake phrase may have ended (beyond that: the detection time). */
+const WAKE_END_SEARCH_MS = 1500;
 
 /** Converts any thrown value into wire form (HarkError codes survive the thread hop this way). */
 export function toWireError(e: unknown): WireError {
@@ -39,6 +50,30 @@ export function runUtterance(engine: Engine, task: UtteranceTask): Promise<void>
   });
 }
 
+/** A ring of the last PREROLL_MS of audio, addressed by absolute sample position. */
+class PreRoll {
+  private readonly buf: Int16Array;
+  private end = 0; // absolute position after the newest sample
+
+  constructor(samples: number) {
+    this.buf = new Int16Array(samples);
+  }
+
+  push(pcm: Int16Array): void {
+    const n = this.buf.length;
+    for (let i = 0; i < pcm.length; i++) this.buf[(this.end + i) % n] = pcm[i]!;
+    this.end += pcm.length;
+  }
+
+  /** Samples from absolute position `from` to now (clipped to what the ring still holds). */
+  since(from: number): Int16Array {
+    const start = Math.max(from, this.end - this.buf.length, 0);
+    const out = new Int16Array(Math.max(0, this.end - start));
+    for (let i = 0; i < out.length; i++) out[i] = this.buf[(start + i) % this.buf.length]!;
+    return out;
+  }
+}
+
 class UtteranceRunner {
   private rec: Recognizer | undefined;
   private readonly resampler: Resampler;
@@ -53,6 +88,12 @@ class UtteranceRunner {
   private mode: 'single' | 'wake' | 'command';
   private done = false;
   private lastFinal: Transcript | undefined;
+  private readonly preroll: PreRoll | undefined;
+  /** Where the command's VAD clock starts (its events are relative to it). */
+  private vadOffsetMs = 0;
+  private decodeMs = 0;
+  private speechStartMs: number | undefined;
+  private speechEndMs: number | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -64,6 +105,7 @@ class UtteranceRunner {
     this.vad = this.newVad();
     this.meter = new LevelMeter(this.rate);
     this.mode = task.grammar.kind === 'keyphrase' ? 'wake' : 'single';
+    this.preroll = this.mode === 'wake' ? new PreRoll((this.rate * PREROLL_MS) / 1000) : undefined;
   }
 
   begin(): void {
@@ -108,13 +150,17 @@ class UtteranceRunner {
 
   private feed(pcm: Int16Array): void {
     if (pcm.length === 0 || this.done) return;
+    this.preroll?.push(pcm);
     const events = this.vad.push(pcm);
     for (const l of this.meter.push(pcm)) this.post({ type: 'level', ...l });
+    const t0 = performance.now();
     this.rec!.accept(pcm);
+    this.decodeMs += performance.now() - t0;
     this.samplesIn += pcm.length;
     for (const ev of events) this.onVad(ev);
     if (this.done) return;
     const nowMs = this.audioMs();
+    if (this.mode === 'command') this.checkNoSpeech(nowMs);
     if (nowMs - this.lastPartialAt < PARTIAL_EVERY_MS) return;
     this.lastPartialAt = nowMs;
     const p = this.rec!.partial();
@@ -127,33 +173,61 @@ class UtteranceRunner {
   }
 
   private onVad(ev: VadEvent): void {
-    this.post({
-      type: 'speech',
-      state: ev.state,
-      atMs: ev.atMs + this.vadOffsetMs,
-      ...(ev.reason ? { reason: ev.reason } : {}),
-    });
+    const atMs = ev.atMs + this.vadOffsetMs;
+    this.post({ type: 'speech', state: ev.state, atMs, ...(ev.reason ? { reason: ev.reason } : {}) });
+    if (ev.state === 'start') this.speechStartMs ??= atMs;
     if (ev.state !== 'end') return;
+    this.speechEndMs = atMs;
     if (this.mode === 'command') this.finishCommand();
     else if (this.mode === 'single' && (ev.reason === 'max' || this.task.endOfSpeech.finalizeOnSilence)) {
       this.finalize(ev.reason ?? 'silence', performance.now());
     }
   }
 
-  private vadOffsetMs = 0;
-
-  private onWake(phrase: string, atMs: number): void {
-    this.post({ type: 'wake', phrase, atMs });
+  /** The keyphrase search fired: find where the wake phrase ended and decode the command from there. */
+  private onWake(phrase: string, detectedAtMs: number): void {
+    const r = this.rec!.finish(); // ends the keyphrase utterance; its segment says where the phrase ended
+    const wakeEndMs = this.wakeEndMs(r, detectedAtMs);
+    this.post({ type: 'wake', phrase, atMs: wakeEndMs });
     this.lastPartial = '';
-    this.segmentStartMs = atMs;
-    if (this.task.afterWake) {
-      this.mode = 'command';
-      this.rec!.start(this.task.afterWake);
-      // A fresh VAD for the command: its speech must start and end after the wake phrase.
-      this.vad = this.newVad();
-      this.vadOffsetMs = atMs;
-    } else {
+    if (!this.task.afterWake) {
       this.rec!.start(this.task.grammar); // clears the detection so the next one is new
+      this.segmentStartMs = detectedAtMs;
+      return;
+    }
+    this.mode = 'command';
+    this.segmentStartMs = wakeEndMs;
+    this.speechStartMs = undefined;
+    this.speechEndMs = undefined;
+    this.decodeMs = 0;
+    this.rec!.start(this.task.afterWake);
+    // A fresh VAD for the command, fed from the wake phrase's end like the recognizer.
+    this.vad = this.newVad();
+    this.vadOffsetMs = wakeEndMs;
+    const replay = this.preroll!.since(Math.round((wakeEndMs * this.rate) / 1000));
+    const events = this.vad.push(replay);
+    const t0 = performance.now();
+    this.rec!.accept(replay);
+    this.decodeMs += performance.now() - t0;
+    for (const ev of events) this.onVad(ev);
+  }
+
+  /** Where the wake phrase ended (stream ms): its last word's end, when the search reports it plausibly. */
+  private wakeEndMs(r: RecognitionResult, detectedAtMs: number): number {
+    const last = r.words?.at(-1);
+    if (!last) return detectedAtMs;
+    const end = this.segmentStartMs + last.endMs;
+    return end <= detectedAtMs && end >= detectedAtMs - WAKE_END_SEARCH_MS ? end : detectedAtMs;
+  }
+
+  /** After a wake phrase, nothing was said within noSpeechMs: the command ends empty (no-speech). */
+  private checkNoSpeech(nowMs: number): void {
+    if (
+      this.speechStartMs === undefined &&
+      !this.vad.speaking &&
+      nowMs - this.segmentStartMs >= (this.task.endOfSpeech.noSpeechMs ?? 5000)
+    ) {
+      this.finishCommand();
     }
   }
 
@@ -163,15 +237,15 @@ class UtteranceRunner {
     this.mode = 'wake';
     this.lastPartial = '';
     this.segmentStartMs = this.audioMs();
+    this.vad = this.newVad();
+    this.vadOffsetMs = this.segmentStartMs;
     this.rec!.start(this.task.grammar);
   }
 
   private finalize(endedBy: Transcript['endedBy'], endAt: number): void {
     if (this.done) return;
     this.feed(this.resampler.flush());
-    if (this.mode === 'command') {
-      this.finishCommand();
-    }
+    if (this.mode === 'command') this.finishCommand();
     let t: Transcript;
     if (this.mode === 'wake') {
       // A continuous stream ends: its result is the last command (or an empty transcript).
@@ -191,7 +265,25 @@ class UtteranceRunner {
   }
 
   private transcript(g: CompiledGrammar, endedBy: Transcript['endedBy'], endAt: number): Transcript {
+    const t0 = performance.now();
     const r = this.rec!.finish();
+    const rejection = g.kind === 'grammar' && g.rejection;
+    const tJudge = performance.now();
+    const v = judge(r, this.vad.seen, { rejection, threshold: this.task.rejectThreshold });
+    const judgeMs = performance.now() - tJudge;
+    let heardText: string | undefined;
+    if (v.verdict === 'rejected' && g.kind === 'grammar' && g.freeFormFallback && this.rec!.freeFormText) {
+      heardText = this.rec!.freeFormText();
+    }
+    const tEnd = performance.now();
+    const timing: StageTimes = {
+      ...(this.speechStartMs !== undefined ? { speechStartMs: Math.round(this.speechStartMs) } : {}),
+      ...(this.speechEndMs !== undefined ? { speechEndMs: Math.round(this.speechEndMs) } : {}),
+      decodeMs: round1(this.decodeMs),
+      finalMs: round1(tEnd - t0),
+      // What rejection added after the end of audio: the phone loop's end of utterance and the verdict.
+      rejectionMs: round1(rejection ? (r.acoustic?.referenceMs ?? 0) + judgeMs : 0),
+    };
     const t: Transcript = {
       text: r.text,
       ...(r.words
@@ -203,7 +295,12 @@ class UtteranceRunner {
             })),
           }
         : {}),
-      ...(r.confidence !== undefined ? { confidence: r.confidence } : {}),
+      confidence: v.confidence,
+      verdict: v.verdict,
+      ...(v.rejectReason ? { rejectReason: v.rejectReason } : {}),
+      ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
+      ...(heardText !== undefined ? { heardText } : {}),
+      timing,
       engine: this.engine.name,
       grammar: g.name,
       audioMs: Math.round(this.audioMs()),
@@ -217,6 +314,9 @@ class UtteranceRunner {
   private emptyTranscript(endedBy: Transcript['endedBy']): Transcript {
     return {
       text: '',
+      confidence: 0,
+      verdict: 'rejected',
+      rejectReason: 'no-speech',
       engine: this.engine.name,
       grammar: this.task.grammar.name,
       audioMs: Math.round(this.audioMs()),
@@ -261,3 +361,5 @@ class UtteranceRunner {
     return new EnergyVad(this.rate, this.task.endOfSpeech);
   }
 }
+
+const round1 = (x: number) => Math.round(x * 10) / 10;

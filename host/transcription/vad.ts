@@ -47,6 +47,8 @@ export class EnergyVad {
   private gapMs = 0;
   private speechStartMs = 0;
   private silenceRunMs = 0;
+  private heard = false;
+  private longestMs = 0;
 
   constructor(sampleRate: number, opts: VadOptions = {}) {
     this.frameMs = opts.frameMs ?? 20;
@@ -62,6 +64,11 @@ export class EnergyVad {
   /** True between a 'start' and its 'end'. */
   get speaking(): boolean {
     return this.inSpeech;
+  }
+
+  /** Whether speech was reported at all, and the longest speech-like stretch so far (ms). */
+  get seen(): { heard: boolean; longestMs: number } {
+    return { heard: this.heard, longestMs: Math.max(this.longestMs, this.candidateSpeechMs) };
   }
 
   /** Feeds samples; returns the boundaries they complete. */
@@ -97,7 +104,9 @@ export class EnergyVad {
         if (this.candidateStartMs < 0) this.candidateStartMs = start;
         this.candidateSpeechMs += this.frameMs;
         this.gapMs = 0;
+        this.longestMs = Math.max(this.longestMs, this.candidateSpeechMs);
         if (this.candidateSpeechMs >= this.minSpeechMs) {
+          this.heard = true;
           this.inSpeech = true;
           this.speechStartMs = this.candidateStartMs;
           this.silenceRunMs = 0;

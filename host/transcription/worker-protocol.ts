@@ -24,6 +24,8 @@ export interface CompileTask {
   spec: GrammarSpec;
   keyphrase?: { threshold?: number };
   freeFormFallback: boolean;
+  /** Judge results against a phone loop (confidence + verdict). */
+  rejection: boolean;
   anyWords?: string[];
 }
 export interface CompileReply {
@@ -43,6 +45,8 @@ export interface UtteranceTask {
   endOfSpeech: EndOfSpeechOptions;
   audioPort: MessagePort;
   eventPort: MessagePort;
+  /** Confidence below which a result is rejected. */
+  rejectThreshold: number;
   /** The board's microphone adaptation from its previous utterance (any worker). */
   adaptation?: number[];
 }
@@ -70,5 +74,8 @@ export interface WorkerLoaded {
   /** How long the model took to load, ms. */
   loadMs: number;
 }
+/** Main → every worker, on the service's BroadcastChannel. */
+export type Broadcast = { type: 'prepare'; grammar: CompiledGrammar };
+
 export const isWorkerLoaded = (m: unknown): m is WorkerLoaded =>
   typeof m === 'object' && m !== null && (m as WorkerLoaded).harkAsrWorkerLoaded === true;

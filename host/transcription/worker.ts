@@ -4,7 +4,7 @@
  * alive until the stream ends). Several utterance tasks interleave in one worker (each waits on its
  * own MessagePort), each with its own decoder from the engine's pool.
  */
-import { parentPort, threadId } from 'node:worker_threads';
+import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { WorkerConfig } from './engine-select.js';
 import type { Engine } from './engines/engine.js';
@@ -13,7 +13,7 @@ import { VoskEngine } from './engines/vosk.js';
 import { compileGrammar } from './grammar-engine.js';
 import type { WireError } from './types.js';
 import { runUtterance, toWireError } from './utterance.js';
-import type { WorkerLoaded, WorkerReply, WorkerTask } from './worker-protocol.js';
+import type { Broadcast, WorkerLoaded, WorkerReply, WorkerTask } from './worker-protocol.js';
 
 const config = Piscina.workerData as WorkerConfig;
 let engine: Engine | undefined;
@@ -24,12 +24,25 @@ try {
   engine =
     e.engine === 'vosk'
       ? new VoskEngine(e.modelDir, e.library)
-      : new PocketsphinxEngine(e.modelDir, e.kwsThreshold, e.args);
+      : new PocketsphinxEngine(e.modelDir, e.kwsThreshold, { args: e.args, spareDecoders: e.spareDecoders });
 } catch (e) {
   // Reported by every task: the service turns the first one into create()'s rejection.
   loadError = toWireError(e);
 }
 const loadMs = performance.now() - t0;
+// Grammars compiled by any worker reach every worker here, so each builds its decoders ahead of need.
+const channel = new BroadcastChannel(config.channel);
+channel.onmessage = (ev: unknown) => {
+  const m = (ev as { data: Broadcast }).data;
+  if (m?.type === 'prepare' && engine?.prepare) {
+    try {
+      engine.prepare(m.grammar);
+    } catch {
+      // a grammar that fails here fails again, reported, in the stream that needs it
+    }
+  }
+};
+channel.unref();
 parentPort?.postMessage({
   harkAsrWorkerLoaded: true,
   threadId,

@@ -205,6 +205,10 @@ export class RemoteAsrStream {
     }
     const transcript: Transcript = {
       text,
+      // A remote recogniser reports no confidence: its words stand, and silence is "no speech".
+      confidence: text ? 1 : 0,
+      verdict: text ? 'accepted' : 'rejected',
+      ...(text ? {} : { rejectReason: 'no-speech' as const }),
       engine: 'wyoming',
       grammar: this.#t.grammar,
       audioMs: Math.round(this.#converter.audioMs),

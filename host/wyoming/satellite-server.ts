@@ -353,8 +353,13 @@ class UpStream {
   /** Returns true when the transcript belonged to this utterance. */
   transcript(text: string): boolean {
     if (this.#finished) return false;
+    const heard = normalizeTranscript(text);
     const t: Transcript = {
-      text: normalizeTranscript(text),
+      text: heard,
+      // Home Assistant judges its own transcript (and answers it): hark accepts what it reports.
+      confidence: heard ? 1 : 0,
+      verdict: heard ? 'accepted' : 'rejected',
+      ...(heard ? {} : { rejectReason: 'no-speech' as const }),
       engine: 'wyoming',
       handledBy: 'homeassistant',
       grammar: 'homeassistant',

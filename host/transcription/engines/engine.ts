@@ -2,13 +2,24 @@
  * The contract between the ASR worker's utterance loop and a speech engine binding. Engines live
  * only inside ASR workers (they hold native handles that belong to one thread).
  */
-import type { CompiledGrammar, TranscriptWord } from '../types.js';
+import type { Alternative, CompiledGrammar, TranscriptWord } from '../types.js';
 
 /** A hypothesis; word times are ms from the start of the current utterance. */
 export interface RecognitionResult {
   text: string;
   words?: TranscriptWord[];
-  confidence?: number;
+  /** Other readings, best first. */
+  alternatives?: Alternative[];
+  /**
+   * pocketsphinx: acoustic scores of the best grammar path and (with rejection) of the phone loop over
+   * the same frames; their difference per frame is the likelihood ratio rejection judges.
+   */
+  acoustic?: { ascr: number; frames: number; referenceAscr?: number; referenceMs?: number };
+  /**
+   * vosk: the words the recogniser could not place in the grammar ("[unk]") and its word
+   * confidences (0..1), which rejection judges instead.
+   */
+  vosk?: { unknownWords: number; wordConfidences: number[] };
 }
 
 /** One decoder, owned by one stream at a time. */
@@ -25,6 +36,8 @@ export interface Recognizer {
   release(): void;
   /** What the recognizer has learnt about the board's microphone (pocketsphinx: cepstral mean). */
   adaptation?(): number[] | undefined;
+  /** After finish(): the general language model's reading of the utterance (fallback commands). */
+  freeFormText?(): string;
 }
 
 /** A loaded model in one worker; hands out recognizers. */
@@ -32,10 +45,12 @@ export interface Engine {
   readonly name: 'vosk' | 'pocketsphinx';
   /** Sample rate the recognizers want. */
   readonly sampleRate: number;
-  /** A recognizer for an utterance; reused decoders come first, the one `affinity` (a board id) used last first of all. */
+  /** A recognizer for an utterance of board `affinity`, starting from its `adaptation` when known. */
   acquire(affinity?: string, adaptation?: number[]): Recognizer;
-  /** The words the model's dictionary lacks. */
-  missingWords(words: readonly string[]): string[];
+  /** The dictionary entries of `words` (pocketsphinx: every pronunciation) and the words the model lacks. */
+  lexicon(words: readonly string[]): { entries: [word: string, phones: string][]; missing: string[] };
+  /** Gets ready for streams of grammar `g` (pocketsphinx compiles it on its free decoders). */
+  prepare?(g: CompiledGrammar): void;
   /** Frees every native handle. */
   close(): void;
 }

@@ -18,11 +18,21 @@ export interface PsApi {
   ps_get_config: Fn;
   ps_get_logmath: Fn;
   logmath_exp: Fn;
-  ps_lookup_word: Fn;
+  ps_add_word: Fn;
   ckd_free: Fn;
   ps_set_jsgf_string: Fn;
   ps_set_keyphrase: Fn;
   ps_set_lm_file: Fn;
+  ps_set_allphone_file: Fn;
+  ps_load_dict: Fn;
+  ps_nbest: Fn;
+  ps_nbest_next: Fn;
+  ps_nbest_hyp: Fn;
+  ps_nbest_free: Fn;
+  fe_init_auto_r: Fn;
+  fe_process_utt: Fn;
+  fe_free_2d: Fn;
+  fe_free: Fn;
   ps_set_search: Fn;
   ps_start_utt: Fn;
   ps_process_raw: Fn;
@@ -42,6 +52,8 @@ export interface PsApi {
   err_get_logfp: Fn;
   /** The leading fields of sphinxbase's feat_t, up to the CMN state (feat.h, 5prealpha). */
   featPrefix: ReturnType<typeof koffi.struct>;
+  /** koffi itself, for decoding the arrays the front end returns. */
+  koffi: typeof koffi;
 }
 
 let api: PsApi | undefined;
@@ -88,11 +100,25 @@ export function loadPocketsphinx(): PsApi {
     ps_get_config: p('void *ps_get_config(void *ps)'),
     ps_get_logmath: p('void *ps_get_logmath(void *ps)'),
     logmath_exp: s('double logmath_exp(void *lmath, int logb_p)'),
-    ps_lookup_word: p('void *ps_lookup_word(void *ps, const char *word)'),
+    ps_add_word: p('int ps_add_word(void *ps, const char *word, const char *phones, int update)'),
     ckd_free: s('void ckd_free(void *ptr)'),
     ps_set_jsgf_string: p('int ps_set_jsgf_string(void *ps, const char *name, const char *jsgf)'),
     ps_set_keyphrase: p('int ps_set_keyphrase(void *ps, const char *name, const char *keyphrase)'),
     ps_set_lm_file: p('int ps_set_lm_file(void *ps, const char *name, const char *path)'),
+    ps_set_allphone_file: p('int ps_set_allphone_file(void *ps, const char *name, const char *path)'),
+    ps_load_dict: p(
+      'int ps_load_dict(void *ps, const char *dictfile, const char *fdictfile, const char *format)',
+    ),
+    ps_nbest: p('void *ps_nbest(void *ps)'),
+    ps_nbest_next: p('void *ps_nbest_next(void *nbest)'),
+    ps_nbest_hyp: p('const char *ps_nbest_hyp(void *nbest, _Out_ int *score)'),
+    ps_nbest_free: p('void ps_nbest_free(void *nbest)'),
+    fe_init_auto_r: s('void *fe_init_auto_r(void *config)'),
+    fe_process_utt: s(
+      'int fe_process_utt(void *fe, const int16_t *spch, size_t nsamps, _Out_ void **cep_block, _Out_ int *nframes)',
+    ),
+    fe_free_2d: s('void fe_free_2d(void *arr)'),
+    fe_free: s('int fe_free(void *fe)'),
     ps_set_search: p('int ps_set_search(void *ps, const char *name)'),
     ps_start_utt: p('int ps_start_utt(void *ps)'),
     ps_process_raw: p(
@@ -130,6 +156,7 @@ export function loadPocketsphinx(): PsApi {
       compute_feat: 'void *',
       cmn_struct: 'void *',
     }),
+    koffi,
   };
   return api;
 }

@@ -1,49 +1,63 @@
 /**
- * One pocketsphinx decoder (ps_decoder_t) as a Recognizer: named searches compiled once per
- * decoder, streaming decode, word segments, the batch re-decode of a board's first utterance and
- * the board's cepstral mean saved and restored across decoders.
+ * One pocketsphinx decoder (ps_decoder_t): it starts from an empty dictionary and gets exactly the
+ * words its searches need (ps_add_word), keeps every search it has compiled (named by content hash),
+ * decodes a stream, and reads back the hypothesis with its word segments, acoustic score and n-best
+ * alternatives. Its live cepstral mean (what it has learnt about a microphone) can be read and set.
+ * Policy — which decoder serves which board, cold starts, rejection — lives in the recognizer.
  */
 import koffi from 'koffi';
 import { HarkError } from '../../../base/errors.js';
-import type { CompiledGrammar } from '../types.js';
-import type { RecognitionResult, Recognizer } from './engine.js';
+import type { TranscriptWord } from '../types.js';
 import type { PsApi } from './pocketsphinx-api.js';
+import type { LexiconEntry } from './pocketsphinx-lexicon.js';
 
 const FRAME_MS = 10; // -frate 100
+/** The beam of keyphrase searches (see ensureSearch). */
+const KEYPHRASE_BEAM = 1e-150;
 const FILLERS = /^(<s>|<\/s>|<sil>|\(NULL\)|\[NOISE\]|\+\+.*\+\+|\[.*\])$/;
 
-/** Where a decoder goes back when its stream ends. */
-export interface DecoderOwner {
-  giveBack(d: PsDecoder): void;
+/** What an ended utterance decoded to. */
+export interface DecodedUtterance {
+  text: string;
+  words: TranscriptWord[];
+  /** Sum of the acoustic scores of every segment of the best path (log base of the decoder). */
+  ascr: number;
+  /** Frames of the utterance. */
+  frames: number;
 }
 
-/** Audio kept for a re-decode (first utterance, free-form fallback): at most 15 s at 16 kHz. */
-const MAX_BUFFERED_SAMPLES = 15 * 16000;
+/** A search a decoder can compile. */
+export type SearchSpec =
+  | { kind: 'jsgf'; hash: string; name: string; jsgf: string; lexicon: readonly LexiconEntry[] }
+  | {
+      kind: 'keyphrase';
+      hash: string;
+      name: string;
+      phrase: string;
+      threshold: number;
+      lexicon: readonly LexiconEntry[];
+    }
+  | { kind: 'allphone'; hash: string; name: string; lm: string }
+  | { kind: 'lm'; hash: string; name: string; path: string };
 
-/** A pooled decoder; created by PocketsphinxEngine. */
-export class PsDecoder implements Recognizer {
-  /** The board whose stream used this decoder last. */
-  affinity: string | undefined;
-  /** Utterances completed: the first one of a fresh decoder is re-decoded with batch CMN. */
-  completed = 0;
-  private bufferedSamples = 0;
-  private readonly searches = new Set<string>();
+export class PsDecoder {
+  /** Compiled searches: hash → kind. */
+  private readonly searches = new Map<string, SearchSpec['kind']>();
+  private current: SearchSpec['kind'] | undefined;
+  private readonly words = new Set<string>();
   private readonly lmath: unknown;
-  private current: CompiledGrammar | undefined;
-  private inUtt = false;
-  private buffered: Int16Array[] = [];
-  private readonly score = [0];
-  /** Frames of the last ended utterance. */
-  private uttFrames = 0;
-
   private readonly cmn: unknown;
-  private readonly cepsize: number;
+  /** Coefficients per cepstral frame (13 for the en-us model), 0 when the CMN state is unreachable. */
+  readonly cepsize: number;
+  private inUtt = false;
+  private uttFrames = 0;
+  private readonly score = [0];
 
   constructor(
-    private readonly owner: DecoderOwner,
     private readonly a: PsApi,
     readonly ps: unknown,
-    private readonly lmPath: string,
+    /** The decoder's own -beam (restored after a keyphrase search is compiled with its wider one). */
+    private readonly beam = 1e-48,
   ) {
     this.lmath = a.ps_get_logmath(ps);
     const feat = a.ps_get_feat(ps);
@@ -56,163 +70,133 @@ export class PsDecoder implements Recognizer {
     this.cepsize = ok ? prefix.cepsize : 0;
   }
 
-  /** The live cepstral mean (what the decoder has learnt about the current microphone). */
-  getMean(): Float32Array | undefined {
-    if (!this.cmn) return undefined;
-    const v = new Float32Array(this.cepsize);
-    this.a.cmn_live_get(this.cmn, v);
-    return v;
+  /** The decoder's configuration (for a front end with the same settings). */
+  get config(): unknown {
+    return this.a.ps_get_config(this.ps);
   }
 
-  adaptation(): number[] | undefined {
-    const m = this.getMean();
-    return m ? Array.from(m) : undefined;
+  /** Adds the words it lacks; the last addition rebuilds the searches that exist. */
+  addWords(entries: readonly LexiconEntry[]): void {
+    const todo = entries.filter(([w]) => !this.words.has(w));
+    todo.forEach(([word, phones], i) => {
+      if ((this.a.ps_add_word(this.ps, word, phones, i === todo.length - 1 ? 1 : 0) as number) < 0) {
+        throw new HarkError(
+          'HARK_ERR_TRANSCRIPTION_GRAMMAR',
+          `pocketsphinx refused the dictionary entry "${word} ${phones}" (a phone the model lacks?)`,
+        );
+      }
+      this.words.add(word);
+    });
   }
 
-  /** Restores a board's mean; false when this build's CMN state is not reachable. */
-  setMean(v: Float32Array): boolean {
-    if (!this.cmn || v.length !== this.cepsize) return false;
-    this.a.cmn_live_set(this.cmn, v);
-    return true;
+  has(hash: string): boolean {
+    return this.searches.has(hash);
   }
 
-  start(grammar: CompiledGrammar): void {
-    if (this.inUtt) this.endUtt();
-    this.buffered = [];
-    this.bufferedSamples = 0;
-    this.ensureSearch(grammar);
-    if ((this.a.ps_set_search(this.ps, grammar.hash) as number) < 0) {
+  /** Compiles `s` unless this decoder already has it. */
+  ensureSearch(s: SearchSpec): void {
+    if (this.searches.has(s.hash)) return;
+    let rc: number;
+    if (s.kind === 'allphone') {
+      rc = this.a.ps_set_allphone_file(this.ps, s.hash, s.lm) as number;
+    } else if (s.kind === 'lm') {
+      rc = this.a.ps_set_lm_file(this.ps, s.hash, s.path) as number;
+    } else {
+      this.addWords(s.lexicon);
+      if (s.kind === 'keyphrase') {
+        // kws_search_init reads the threshold and the beam from the decoder's config when the search
+        // is created. A keyphrase gets a far wider beam than the grammar searches: with the grammar
+        // decoder's beam a phrase of two words or more ("hey computer") was pruned before its last
+        // phone in every voice tried, at any threshold, so the threshold alone decides.
+        const cfg = this.config;
+        this.a.cmd_ln_set_float_r(cfg, '-kws_threshold', s.threshold);
+        this.a.cmd_ln_set_float_r(cfg, '-beam', KEYPHRASE_BEAM);
+        try {
+          rc = this.a.ps_set_keyphrase(this.ps, s.hash, s.phrase) as number;
+        } finally {
+          this.a.cmd_ln_set_float_r(cfg, '-beam', this.beam);
+        }
+      } else {
+        rc = this.a.ps_set_jsgf_string(this.ps, s.hash, s.jsgf) as number;
+      }
+    }
+    if (rc < 0) {
       throw new HarkError(
         'HARK_ERR_TRANSCRIPTION_GRAMMAR',
-        `pocketsphinx could not activate grammar '${grammar.name}'`,
+        `pocketsphinx could not compile grammar '${s.name}'`,
       );
     }
-    this.current = grammar;
+    this.searches.set(s.hash, s.kind);
+  }
+
+  /** Starts an utterance with search `hash` (compiled before). */
+  begin(hash: string, name: string): void {
+    if (this.inUtt) this.end();
+    if ((this.a.ps_set_search(this.ps, hash) as number) < 0) {
+      throw new HarkError(
+        'HARK_ERR_TRANSCRIPTION_GRAMMAR',
+        `pocketsphinx could not activate grammar '${name}'`,
+      );
+    }
+    this.current = this.searches.get(hash);
     if ((this.a.ps_start_utt(this.ps) as number) < 0) {
       throw new HarkError('HARK_ERR_TRANSCRIPTION_POCKETSPHINX', 'pocketsphinx could not start an utterance');
     }
     this.inUtt = true;
   }
 
-  accept(samples: Int16Array): void {
-    if (!this.inUtt || samples.length === 0) return;
-    if (this.needsAudio() && this.bufferedSamples + samples.length <= MAX_BUFFERED_SAMPLES) {
-      this.buffered.push(samples.slice());
-      this.bufferedSamples += samples.length;
-    }
-    this.a.ps_process_raw(this.ps, samples, samples.length, 0, 0);
+  get active(): boolean {
+    return this.inUtt;
   }
 
+  process(samples: Int16Array): void {
+    if (this.inUtt && samples.length > 0) this.a.ps_process_raw(this.ps, samples, samples.length, 0, 0);
+  }
+
+  /**
+   * Decodes a whole utterance in one call (full_utt: cepstral mean over the whole utterance). Only for
+   * a decoder that never streams: pocketsphinx switches a decoder to live CMN for good at its first
+   * streamed block.
+   */
+  processWhole(samples: Int16Array): void {
+    if (this.inUtt && samples.length > 0) this.a.ps_process_raw(this.ps, samples, samples.length, 0, 1);
+  }
+
+  /** The current partial hypothesis. */
   partial(): string {
     if (!this.inUtt) return '';
     return clean((this.a.ps_get_hyp(this.ps, this.score) as string | null) ?? '');
   }
 
-  finish(): RecognitionResult {
-    if (!this.inUtt) return { text: '' };
-    this.endUtt();
-    let result = this.collect();
-    const g = this.current;
-    if (this.completed++ === 0 && this.buffered.length > 0 && g?.kind === 'grammar') {
-      // A fresh decoder's live cepstral mean starts from the model's generic prior and misrecognises
-      // the first utterance far more often (measured: 14/26 vs 21/26 on the test commands). Decoding
-      // that utterance again as a whole uses batch CMN over it; the live prior has been updated by the
-      // streaming pass, so later utterances stream at full accuracy.
-      result = this.decodeBuffered(true) ?? result;
-    }
-    if (result.text === '' && g?.kind === 'grammar' && g.freeFormFallback && this.buffered.length > 0) {
-      result = this.decodeFreeForm();
-      this.a.ps_set_search(this.ps, g.hash);
-    }
-    this.buffered = [];
-    this.bufferedSamples = 0;
-    return result;
-  }
-
-  private needsAudio(): boolean {
-    return this.completed === 0 || (this.current?.kind === 'grammar' && this.current.freeFormFallback);
-  }
-
-  /** Decodes the buffered utterance in one call (full_utt = batch CMN) with the current search. */
-  private decodeBuffered(fullUtt: boolean): RecognitionResult | undefined {
-    const total = new Int16Array(this.bufferedSamples);
-    let o = 0;
-    for (const b of this.buffered) {
-      total.set(b, o);
-      o += b.length;
-    }
-    if ((this.a.ps_start_utt(this.ps) as number) < 0) return undefined;
-    this.a.ps_process_raw(this.ps, total, total.length, 0, fullUtt ? 1 : 0);
-    this.endUtt();
-    return this.collect();
-  }
-
-  release(): void {
-    if (this.inUtt) this.endUtt();
-    this.inUtt = false;
-    this.buffered = [];
-    this.bufferedSamples = 0;
-    this.owner.giveBack(this);
-  }
-
-  private endUtt(): void {
+  /** Ends the utterance (no-op when none is running). */
+  end(): void {
+    if (!this.inUtt) return;
     this.a.ps_end_utt(this.ps);
     this.inUtt = false;
     this.uttFrames = this.a.ps_get_n_frames(this.ps) as number;
   }
 
-  private ensureSearch(g: CompiledGrammar): void {
-    if (this.searches.has(g.hash)) return;
-    let rc: number;
-    if (g.kind === 'keyphrase') {
-      // kws_search_init reads the threshold from the decoder's config when the search is created.
-      this.a.cmd_ln_set_float_r(this.a.ps_get_config(this.ps), '-kws_threshold', g.threshold);
-      rc = this.a.ps_set_keyphrase(this.ps, g.hash, g.phrase) as number;
-    } else {
-      if (!g.jsgf)
-        throw new HarkError('HARK_ERR_TRANSCRIPTION_GRAMMAR', `grammar '${g.name}' has no JSGF form`);
-      rc = this.a.ps_set_jsgf_string(this.ps, g.hash, g.jsgf) as number;
-    }
-    if (rc < 0) {
-      throw new HarkError(
-        'HARK_ERR_TRANSCRIPTION_GRAMMAR',
-        `pocketsphinx could not compile grammar '${g.name}'`,
-      );
-    }
-    this.searches.add(g.hash);
-  }
-
-  private decodeFreeForm(): RecognitionResult {
-    if (!this.searches.has('lm')) {
-      if ((this.a.ps_set_lm_file(this.ps, 'lm', this.lmPath) as number) < 0) return { text: '' };
-      this.searches.add('lm');
-    }
-    this.a.ps_set_search(this.ps, 'lm');
-    return this.decodeBuffered(true) ?? { text: '' };
-  }
-
-  private collect(): RecognitionResult {
+  /** The best path of the ended utterance; word times are ms from its start. */
+  result(): DecodedUtterance {
     const text = clean((this.a.ps_get_hyp(this.ps, this.score) as string | null) ?? '');
-    if (text === '') return { text };
-    const confidence = clamp01(this.a.logmath_exp(this.lmath, this.a.ps_get_prob(this.ps)) as number);
+    const frames = this.uttFrames;
+    if (text === '') return { text, words: [], ascr: 0, frames };
     // Segment frames of a streaming pass are numbered from somewhere in the decoder's history, not
     // from the utterance start (observed with 5prealpha), while the last segment (the closing
     // silence) always ends on the utterance's last frame: that anchors the utterance's frame 0.
-    const segs: { word: string; sf: number; ef: number; prob: number }[] = [];
+    const segs: { word: string; sf: number; ef: number; prob: number; ascr: number }[] = [];
     const sf = [0];
     const ef = [0];
+    const ascr = [0];
     const x = [0];
     for (let seg = this.a.ps_seg_iter(this.ps); seg; seg = this.a.ps_seg_next(seg)) {
       this.a.ps_seg_frames(seg, sf, ef);
-      segs.push({
-        word: this.a.ps_seg_word(seg) as string,
-        sf: sf[0]!,
-        ef: ef[0]!,
-        prob: this.a.ps_seg_prob(seg, x, x, x) as number,
-      });
+      const prob = this.a.ps_seg_prob(seg, ascr, x, x) as number;
+      segs.push({ word: this.a.ps_seg_word(seg) as string, sf: sf[0]!, ef: ef[0]!, prob, ascr: ascr[0]! });
     }
+    // A keyphrase search numbers its detections from the utterance start and has no closing silence.
     const lastEf = segs.reduce((m, g) => Math.max(m, g.ef), 0);
-    const base = Math.max(0, lastEf + 1 - this.uttFrames);
+    const base = this.current === 'keyphrase' ? 0 : Math.max(0, lastEf + 1 - frames);
     const words = segs
       .filter((g) => !FILLERS.test(g.word))
       .map((g) => ({
@@ -221,7 +205,45 @@ export class PsDecoder implements Recognizer {
         endMs: Math.max(0, g.ef + 1 - base) * FRAME_MS,
         confidence: clamp01(this.a.logmath_exp(this.lmath, g.prob) as number),
       }));
-    return { text, words, confidence };
+    return { text, words, ascr: segs.reduce((s, g) => s + g.ascr, 0), frames };
+  }
+
+  /** Up to `n` distinct hypotheses of the ended utterance, best first, with their path scores. */
+  nbest(n: number): { text: string; score: number }[] {
+    const out: { text: string; score: number }[] = [];
+    const seen = new Set<string>();
+    let it = this.a.ps_nbest(this.ps);
+    // A lattice yields many paths with the same words (other segmentations): bound the walk.
+    for (let steps = 0; it && out.length < n && steps < n * 20; steps++) {
+      const text = clean((this.a.ps_nbest_hyp(it, this.score) as string | null) ?? '');
+      if (text !== '' && !seen.has(text)) {
+        seen.add(text);
+        out.push({ text, score: this.score[0]! });
+      }
+      it = this.a.ps_nbest_next(it);
+    }
+    if (it) this.a.ps_nbest_free(it);
+    return out;
+  }
+
+  /** The live cepstral mean (what the decoder has learnt about the current microphone). */
+  getMean(): Float32Array | undefined {
+    if (!this.cmn) return undefined;
+    const v = new Float32Array(this.cepsize);
+    this.a.cmn_live_get(this.cmn, v);
+    return v;
+  }
+
+  /** Sets the live cepstral mean; false when this build's CMN state is not reachable. */
+  setMean(v: Float32Array): boolean {
+    if (!this.cmn || v.length !== this.cepsize) return false;
+    this.a.cmn_live_set(this.cmn, v);
+    return true;
+  }
+
+  free(): void {
+    this.end();
+    this.a.ps_free(this.ps);
   }
 }
 

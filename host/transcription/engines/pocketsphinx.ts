@@ -1,16 +1,27 @@
 /**
  * PocketSphinx bound with koffi, for the C API of Debian bookworm's libpocketsphinx3
  * (0.8+5prealpha: cmd_ln_init + ps_init, named searches). PocketSphinx 5 (libpocketsphinx.so.5,
- * ps_config_*) is detected and refused with a clear message. One decoder per concurrent stream;
- * decoders are pooled per worker, and each keeps the searches (JSGF, keyphrase) it has compiled.
+ * ps_config_*) is detected and refused with a clear message.
+ *
+ * One worker's model: pools of decoders that hold only their grammars' words (an empty dictionary
+ * plus ps_add_word: ~7 ms and ~6 MB a decoder instead of ~80 ms and ~30 MB with the whole 134,723-word
+ * dictionary), kept ahead of need — every grammar the service prepares is compiled on the free
+ * decoders, and a spare decoder is built in the background whenever the last one is taken — plus the
+ * phone-loop reference decoders of rejection, one front end for cold-start cepstral means, and each
+ * board's mean.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarkError } from '../../../base/errors.js';
+import type { CompiledGrammar } from '../types.js';
+import { CepstralMean } from './cepstral-mean.js';
 import type { Engine, Recognizer } from './engine.js';
+import { PHONE_LOOP_SEARCH, REFERENCE_DECODER_ARGS } from './phone-loop.js';
 import { loadPocketsphinx, type PsApi } from './pocketsphinx-api.js';
-import { PsDecoder } from './pocketsphinx-decoder.js';
+import { PsDecoder, type SearchSpec } from './pocketsphinx-decoder.js';
+import { type LexiconEntry, readLexicon } from './pocketsphinx-lexicon.js';
 import { pocketsphinxLogSilenced, silencePocketsphinxLog } from './pocketsphinx-logging.js';
+import { PsRecognizer, type RecognizerPool } from './pocketsphinx-recognizer.js';
 
 /** Default model root of Debian's `pocketsphinx-en-us` package. */
 export const DEFAULT_POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
@@ -39,78 +50,207 @@ export function checkPocketsphinxModel(modelDir: string): { hmm: string; dict: s
   return { hmm, dict, lm };
 }
 
-/** A pocketsphinx model loaded in this worker, with a pool of decoders. */
-export class PocketsphinxEngine implements Engine {
+/** Options of the engine beyond its model. */
+export interface PocketsphinxEngineOptions {
+  /** Extra decoder arguments, e.g. { '-beam': '1e-60' } (config key transcription.pocketsphinx.args). */
+  args?: Record<string, string>;
+  /** Free decoders (of each kind) kept ready for the next stream; default 1. */
+  spareDecoders?: number;
+}
+
+/** A pocketsphinx model loaded in this worker. */
+export class PocketsphinxEngine implements Engine, RecognizerPool {
   readonly name = 'pocketsphinx' as const;
   readonly sampleRate = 16000;
   private readonly api: PsApi;
   private readonly paths: { hmm: string; dict: string; lm: string };
+  private readonly extraArgs: Record<string, string>;
+  private readonly spare: number;
   private readonly free: PsDecoder[] = [];
+  private readonly freeRefs: PsDecoder[] = [];
   private readonly all: PsDecoder[] = [];
-  /** Each board's cepstral mean, learnt from its last utterance in this worker (bounded, oldest dropped). */
+  /** Every grammar this worker has been given, by hash: spares get them all compiled. */
+  private readonly grammars = new Map<string, CompiledGrammar>();
+  /** Each board's cepstral mean, from its last utterance in this worker (bounded, oldest dropped). */
   private readonly boardMeans = new Map<string, Float32Array>();
+  private means: CepstralMean | undefined;
+  private freeFormDecoder: PsDecoder | undefined;
+  private refillScheduled = false;
+  private closed = false;
+  /** Decoders built so far, by kind (the benchmark and the tests read it). */
+  readonly built = { grammar: 0, reference: 0 };
 
   constructor(
     modelDir: string,
     private readonly kwsThreshold: number,
-    /** Extra decoder arguments, e.g. { '-beam': '1e-60' } (config key transcription.pocketsphinx.args). */
-    private readonly extraArgs: Record<string, string> = {},
+    opts: PocketsphinxEngineOptions = {},
   ) {
     this.api = loadPocketsphinx();
     // The service silences the logger on the main thread before any worker starts; an engine built
     // outside the service (a tool, a test) does it here, still before its first decoder.
     if (!pocketsphinxLogSilenced(this.api)) silencePocketsphinxLog(this.api);
     this.paths = checkPocketsphinxModel(modelDir);
-    this.free.push(this.newDecoder()); // load now, so the first utterance does not wait
+    this.extraArgs = opts.args ?? {};
+    this.spare = opts.spareDecoders ?? 1;
+    // Load now, so that a broken model fails the worker's start and the first utterance never waits.
+    this.free.push(this.newDecoder('grammar'));
+  }
+
+  /** The dictionary's entries for `words` (every variant) and the words it lacks. */
+  lexicon(words: readonly string[]): { entries: LexiconEntry[]; missing: string[] } {
+    return readLexicon(this.paths.dict, words);
+  }
+
+  /** Remembers a grammar and compiles it on the free decoders ahead of the first stream that needs it. */
+  prepare(g: CompiledGrammar): void {
+    if (this.grammars.has(g.hash)) return;
+    this.grammars.set(g.hash, g);
+    this.scheduleRefill();
   }
 
   acquire(affinity?: string, adaptation?: number[]): Recognizer {
-    // Prefer the decoder this board used last: its live CMN has adapted to that microphone.
-    const i = affinity === undefined ? -1 : this.free.findIndex((d) => d.affinity === affinity);
-    const d = i >= 0 ? this.free.splice(i, 1)[0]! : (this.free.pop() ?? this.newDecoder());
-    if (d.affinity !== affinity) {
-      // Another board's microphone (or sample rate) left a cepstral mean that does not fit this one:
-      // restore this board's own mean if this worker has heard it before, else decode its first
-      // utterance again in batch mode, like a fresh decoder's.
-      const known = affinity === undefined ? undefined : this.boardMeans.get(affinity);
-      const mean = adaptation ? Float32Array.from(adaptation) : known;
-      d.completed = mean && d.setMean(mean) ? 1 : 0;
-    }
-    d.affinity = affinity;
+    const known = affinity === undefined ? undefined : this.boardMeans.get(affinity);
+    const mean = adaptation ? Float32Array.from(adaptation) : known;
+    return new PsRecognizer(this, mean, affinity);
+  }
+
+  // ---- RecognizerPool --------------------------------------------------------------------------
+
+  grammarDecoder(g: CompiledGrammar): PsDecoder {
+    this.prepare(g);
+    const i = this.free.findIndex((d) => d.has(g.hash));
+    const d = i >= 0 ? this.free.splice(i, 1)[0]! : (this.free.pop() ?? this.newDecoder('grammar'));
+    this.scheduleRefill();
     return d;
   }
 
-  /** @internal */
-  giveBack(d: PsDecoder): void {
-    const mean = d.affinity === undefined ? undefined : d.getMean();
-    if (mean) {
-      this.boardMeans.delete(d.affinity!);
-      this.boardMeans.set(d.affinity!, mean);
-      if (this.boardMeans.size > 1024) this.boardMeans.delete(this.boardMeans.keys().next().value!);
-    }
-    this.free.push(d);
+  referenceDecoder(): { decoder: PsDecoder; search: SearchSpec } {
+    const d = this.freeRefs.pop() ?? this.newDecoder('reference');
+    this.scheduleRefill();
+    return { decoder: d, search: PHONE_LOOP_SEARCH };
   }
 
-  missingWords(words: readonly string[]): string[] {
-    const d = this.free[0] ?? this.all[0]!;
-    return words.filter((w) => {
-      const phones = this.api.ps_lookup_word(d.ps, w);
-      if (phones) this.api.ckd_free(phones);
-      return !phones;
-    });
+  searchOf(g: CompiledGrammar): SearchSpec {
+    if (g.kind === 'keyphrase') {
+      return {
+        kind: 'keyphrase',
+        hash: g.hash,
+        name: g.name,
+        phrase: g.phrase,
+        threshold: g.threshold,
+        lexicon: g.lexicon ?? [],
+      };
+    }
+    if (!g.jsgf)
+      throw new HarkError('HARK_ERR_TRANSCRIPTION_GRAMMAR', `grammar '${g.name}' has no JSGF form`);
+    return { kind: 'jsgf', hash: g.hash, name: g.name, jsgf: g.jsgf, lexicon: g.lexicon ?? [] };
+  }
+
+  meanOf(samples: Int16Array): Float32Array | undefined {
+    if (!this.means) {
+      const d = this.all[0];
+      if (!d || d.cepsize === 0) return undefined;
+      this.means = new CepstralMean(this.api, d.config, d.cepsize);
+    }
+    return this.means.of(samples);
+  }
+
+  freeForm(samples: Int16Array): string {
+    if (!this.freeFormDecoder) {
+      // The general language model needs the whole dictionary: one such decoder per worker, built
+      // the first time a fallback command needs the words of a rejected utterance.
+      const d = this.newDecoder('grammar', this.paths.dict);
+      d.ensureSearch({ kind: 'lm', hash: 'lm', name: 'general language model', path: this.paths.lm });
+      this.freeFormDecoder = d;
+    }
+    const d = this.freeFormDecoder;
+    d.begin('lm', 'general language model');
+    d.processWhole(samples);
+    d.end();
+    return d.result().text;
+  }
+
+  release(
+    grammar: PsDecoder | undefined,
+    reference: PsDecoder | undefined,
+    mean: Float32Array | undefined,
+    board: string | undefined,
+  ): void {
+    if (grammar && !this.closed) this.free.push(grammar);
+    if (reference && !this.closed) this.freeRefs.push(reference);
+    if (board !== undefined && mean) {
+      this.boardMeans.delete(board);
+      this.boardMeans.set(board, mean);
+      if (this.boardMeans.size > 1024) this.boardMeans.delete(this.boardMeans.keys().next().value!);
+    }
   }
 
   close(): void {
-    for (const d of this.all) this.api.ps_free(d.ps);
+    this.closed = true;
+    for (const d of this.all) d.free();
+    this.freeFormDecoder?.free();
+    this.means?.close();
     this.all.length = 0;
     this.free.length = 0;
+    this.freeRefs.length = 0;
   }
 
-  private newDecoder(): PsDecoder {
+  // ---- decoders ahead of need ----------------------------------------------------------------
+
+  private scheduleRefill(): void {
+    if (this.refillScheduled || this.closed) return;
+    this.refillScheduled = true;
+    // One step per turn of the worker's event loop: a stream's audio is never held up for more than
+    // one decoder build (~7 ms) or one grammar compile.
+    setImmediate(() => {
+      this.refillScheduled = false;
+      if (this.closed) return;
+      try {
+        if (this.refillStep()) this.scheduleRefill();
+      } catch {
+        // Nothing is lost: a grammar that cannot compile ahead of time fails again, reported, in
+        // the stream that needs it (and a decoder that cannot be built, in the next acquire()).
+      }
+    });
+  }
+
+  /** Does one piece of ahead-of-need work; true when there may be more. */
+  private refillStep(): boolean {
+    for (const d of this.free) {
+      for (const g of this.grammars.values()) {
+        if (!d.has(g.hash)) {
+          try {
+            d.ensureSearch(this.searchOf(g));
+          } catch (e) {
+            this.grammars.delete(g.hash);
+            throw e;
+          }
+          return true;
+        }
+      }
+    }
+    if (this.free.length < this.spare) {
+      this.free.push(this.newDecoder('grammar'));
+      return true;
+    }
+    const rejecting = [...this.grammars.values()].some((g) => g.kind === 'grammar' && g.rejection);
+    if (rejecting && this.freeRefs.length < this.spare) {
+      this.freeRefs.push(this.newDecoder('reference'));
+      return true;
+    }
+    return false;
+  }
+
+  private newDecoder(kind: 'grammar' | 'reference', dict = '/dev/null'): PsDecoder {
     const a = this.api;
     const str = 'const char *';
-    // Naming a keyphrase keeps ps_init from loading the default 30 MB language model; searches are
-    // added per grammar later.
+    const args = {
+      ...DECODER_DEFAULTS,
+      ...this.extraArgs,
+      ...(kind === 'reference' ? REFERENCE_DECODER_ARGS : {}),
+    };
+    // No search is named, so ps_init loads no language model; an empty dictionary (/dev/null) plus
+    // the fillers of the model's noisedict: each search adds the words it needs.
     const config = a.cmd_ln_init(
       null,
       a.ps_args(),
@@ -122,20 +262,16 @@ export class PocketsphinxEngine implements Engine {
       str,
       '-dict',
       str,
-      this.paths.dict,
+      dict,
       str,
       '-remove_silence',
       str,
       'no',
       str,
-      '-keyphrase',
-      str,
-      'hello',
-      str,
       '-kws_threshold',
       str,
       String(this.kwsThreshold),
-      ...Object.entries({ ...DECODER_DEFAULTS, ...this.extraArgs }).flatMap(([k, v]) => [str, k, str, v]),
+      ...Object.entries(args).flatMap(([k, v]) => [str, k, str, v]),
       'void *',
       null,
     );
@@ -153,8 +289,10 @@ export class PocketsphinxEngine implements Engine {
         `pocketsphinx could not load the model in ${this.paths.hmm}`,
       );
     }
-    const d = new PsDecoder(this, a, ps, this.paths.lm);
+    const d = new PsDecoder(a, ps, Number(args['-beam'] ?? '1e-48'));
+    if (kind === 'reference') d.ensureSearch(PHONE_LOOP_SEARCH);
     this.all.push(d);
+    this.built[kind]++;
     return d;
   }
 }

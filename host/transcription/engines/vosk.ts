@@ -148,8 +148,12 @@ export class VoskEngine implements Engine {
     if (released) this.free.push(r);
   }
 
-  missingWords(words: readonly string[]): string[] {
-    return words.filter((w) => (this.api.vosk_model_find_word(this.model, w) as number) < 0);
+  lexicon(words: readonly string[]): { entries: [string, string][]; missing: string[] } {
+    // vosk compiles its own graph from words: it needs no entries, only to know which words it lacks.
+    return {
+      entries: [],
+      missing: words.filter((w) => (this.api.vosk_model_find_word(this.model, w) as number) < 0),
+    };
   }
 
   close(): void {
@@ -172,6 +176,8 @@ class VoskRecognizer implements Recognizer {
   private rec: unknown;
   private words: TranscriptWord[] = [];
   private texts: string[] = [];
+  /** "[unk]" tokens in this utterance: speech vosk could not place in the grammar. */
+  private unknown = 0;
 
   constructor(
     private readonly owner: VoskEngine,
@@ -207,6 +213,7 @@ class VoskRecognizer implements Recognizer {
     this.rec = rec;
     this.words = [];
     this.texts = [];
+    this.unknown = 0;
   }
 
   accept(samples: Int16Array): void {
@@ -231,9 +238,11 @@ class VoskRecognizer implements Recognizer {
     this.absorb(this.a.vosk_recognizer_final_result(this.rec) as string);
     this.rec = undefined;
     const text = clean(this.texts.join(' '));
-    if (text === '') return { text };
-    const conf = this.words.map((w) => w.confidence ?? 0);
-    return { text, words: this.words, confidence: conf.length ? Math.min(...conf) : undefined };
+    // Rejection (rejection.ts) judges "[unk]" and the word confidences. Untested: no vosk model can be
+    // installed where hark's tests run.
+    const vosk = { unknownWords: this.unknown, wordConfidences: this.words.map((w) => w.confidence ?? 0) };
+    if (text === '') return { text, vosk };
+    return { text, words: this.words, vosk };
   }
 
   release(): void {
@@ -248,6 +257,7 @@ class VoskRecognizer implements Recognizer {
 
   private absorb(json: string): void {
     const r = JSON.parse(json) as VoskJson;
+    this.unknown += ((r.text ?? '').match(/\[unk\]/g) ?? []).length;
     const t = (r.text ?? '').replace(/\[unk\]/g, '').trim();
     if (t) this.texts.push(t);
     for (const w of r.result ?? []) {
