@@ -3,6 +3,8 @@ import { type ErrorCodeName, HarkError, isHarkError } from '../base/errors.js';
 
 export type PipelineEvent =
   | { event: 'listening'; boardId: string; trigger: string; stream: number }
+  /** Hands-free: the wake phrase was accepted; `atMs` is where it ended in the board's stream. */
+  | { event: 'wake'; boardId: string; phrase: string; atMs: number; stream: number }
   | {
       event: 'transcript';
       boardId: string;
@@ -10,6 +12,16 @@ export type PipelineEvent =
       engine: string;
       latencyMs: number;
       audioMs: number;
+      /** 0..1: how sure the recogniser is (host/transcription/rejection.ts). */
+      confidence: number;
+      /** Accepted (dispatched) or rejected (answered "sorry", or given to a fallback command). */
+      verdict: 'accepted' | 'rejected';
+      /** Why it was rejected: out-of-grammar, low-confidence, no-speech, too-short. */
+      reason?: string;
+      /** Other readings, best first, with their path scores. */
+      alternatives: { text: string; score: number }[];
+      /** Where the utterance's time went (speech boundaries, decoding, final, rejection), ms. */
+      timing?: import('./transcription/types.js').StageTimes;
       /** A remote assistant that acts on the text itself (Home Assistant); absent = local commands. */
       handledBy?: string;
     }
@@ -19,6 +31,8 @@ export type PipelineEvent =
       boardId: string;
       command: string | undefined;
       status: string;
+      /** Status 'rejected': why the recogniser rejected the utterance. */
+      reason?: string;
       text?: string;
       late: boolean;
     }

@@ -20,7 +20,6 @@ import type { HarkConfig } from './config/index.js';
 import { type DashboardOptions, DashboardServer, dashboardOptions } from './dashboard/index.js';
 import { errorEvent } from './events.js';
 import type { HarkIO } from './gpio/hark-io.js';
-import type { GrammarNode, GrammarSpec } from './grammar/spec.js';
 import { type BoardInfo, LinkManager, type LinkManagerOptions } from './link/index.js';
 import { MqttBridge, type MqttOptions, mqttOptions } from './mqtt/index.js';
 import { RoomArbiter, type RoomHost, type RoomOptions, roomOptions } from './rooms/index.js';
@@ -29,6 +28,7 @@ import { transcriptionOptions } from './transcription/config-options.js';
 import { TranscriptionService } from './transcription/index.js';
 import type { StreamWait } from './transcription/service.js';
 import type { LoadProgress } from './transcription/types.js';
+import { compileWakeGrammars } from './transcription/wake.js';
 import { SpeechService } from './tts/speech-service.js';
 import { type WyomingOptions, WyomingServices, wyomingOptions } from './wyoming/index.js';
 
@@ -75,30 +75,6 @@ export interface PipelineOptions {
 export type PipelineProgress = LoadProgress | { stage: 'commands'; message: string };
 
 /**
- * The hands-free grammar: the wake phrase alone, or the wake phrase followed by any command
- * ("hey computer turn the light on"). A grammar rather than a keyphrase search, so the wake phrase
- * and the command are recognised together, exactly, with the same model.
- */
-export function wakeGrammar(commands: GrammarSpec, phrase: string): GrammarSpec {
-  const words = phrase.trim().split(/\s+/);
-  const wakePhrase: GrammarNode = { kind: 'seq', items: words.map((word) => ({ kind: 'word', word })) };
-  const anyCommand: GrammarNode = {
-    kind: 'alt',
-    options: commands.root.map((rule) => ({ kind: 'ref', rule })),
-  };
-  return {
-    rules: {
-      ...commands.rules,
-      wake_phrase: wakePhrase,
-      wake_only: { kind: 'ref', rule: 'wake_phrase' },
-      wake_command: { kind: 'seq', items: [{ kind: 'ref', rule: 'wake_phrase' }, anyCommand] },
-    },
-    root: ['wake_only', 'wake_command'],
-    vocabulary: [...new Set([...commands.vocabulary, ...words])].sort(),
-  };
-}
-
-/**
  * Events: 'event' (PipelineEvent — transcripts, commands, responses, speech, session lines, errors),
  * 'link' ({ boardId, path, state, reason? }), 'board' (BoardInfo), 'level' ({ boardId, rmsDb, peakDb }:
  * the loudness of a board's current stream every 100 ms, measured in the worker that decodes it).
@@ -110,6 +86,8 @@ export class HarkPipeline extends EventEmitter {
   readonly registry: CommandRegistry;
   readonly dispatcher: Dispatcher;
   readonly #watchdog: Watchdog | undefined;
+  /** The wake grammar (phrase + sensitivity) of each board (hands-free). */
+  readonly #wakeGrammarOf: (boardId: string) => string;
   readonly #boards = new Map<string, BoardRuntime>();
   readonly #isolation: CommandIsolation;
   readonly #onHostFault: ((error: HarkError) => void) | undefined;
@@ -131,6 +109,7 @@ export class HarkPipeline extends EventEmitter {
     watchdog: Watchdog | undefined;
     isolation: CommandIsolation;
     onHostFault: ((error: HarkError) => void) | undefined;
+    wakeGrammarOf: (boardId: string) => string;
   }) {
     super();
     this.#isolation = parts.isolation;
@@ -141,6 +120,7 @@ export class HarkPipeline extends EventEmitter {
     this.registry = parts.registry;
     this.dispatcher = parts.dispatcher;
     this.#watchdog = parts.watchdog;
+    this.#wakeGrammarOf = parts.wakeGrammarOf;
     this.#speech.start();
     this.#wire();
   }
@@ -208,6 +188,7 @@ export class HarkPipeline extends EventEmitter {
     });
     let asr: TranscriptionService | undefined;
     let link: LinkManager | undefined;
+    let wakeGrammarOf: (boardId: string) => string = () => 'wake';
     try {
       asr = await TranscriptionService.create({
         ...transcriptionOptions(config.transcription),
@@ -215,9 +196,17 @@ export class HarkPipeline extends EventEmitter {
         maxHeapMb: config.transcription.workerHeapMb,
         onProgress: progress,
       });
-      const grammar = exportGrammar(registry);
-      await asr.setGrammar('commands', grammar);
-      if (config.listenMode === 'wake') await asr.setGrammar('wake', wakeGrammar(grammar, config.wakePhrase));
+      // Fallback commands take rejected utterances (as the general language model heard them); they
+      // are not part of the recognition grammar.
+      const grammar = exportGrammar(registry, { filter: (c) => !c.def.options.fallback });
+      await asr.setGrammar('commands', grammar, { freeFormFallback: dispatcher.hasFallback() });
+      if (config.listenMode === 'wake') {
+        wakeGrammarOf = await compileWakeGrammars(
+          asr,
+          { phrase: config.wakePhrase, sensitivity: config.wakeSensitivity },
+          config.wakeBoards,
+        );
+      }
       link = await LinkManager.start(opts.link ?? {});
     } catch (e) {
       await asr?.close();
@@ -234,6 +223,7 @@ export class HarkPipeline extends EventEmitter {
       watchdog,
       isolation,
       onHostFault: opts.onHostFault,
+      wakeGrammarOf,
     });
     boards = p.#boards;
     // Each service from its option, else from its config keys (all off by default).
@@ -295,6 +285,7 @@ export class HarkPipeline extends EventEmitter {
           config: this.config,
           emit: this.#emit,
           isolation: this.#isolation,
+          wakeGrammar: (b) => this.#wakeGrammarOf(b.boardId),
         });
         this.#boards.set(info.boardId, rt);
       }

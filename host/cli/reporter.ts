@@ -18,6 +18,7 @@ export type CliEventKind =
   | 'link'
   | 'board'
   | 'listening'
+  | 'wake'
   | 'transcript'
   | 'command'
   | 'response'

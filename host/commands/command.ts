@@ -131,6 +131,13 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** Only valid as a follow-up (named in a response's `commands`), never from the root context. Default false. */
   followUpOnly?: boolean;
+  /**
+   * Receives the utterances the recogniser rejects (out of grammar, low confidence) instead of the
+   * "Sorry, I didn't catch that" reply: `ctx.utterance` (and the pattern's match) is what the general
+   * language model heard. Use a pattern that takes anything, e.g. `$text:String`. Never matched from
+   * speech otherwise, and not part of the recognition grammar. Default false.
+   */
+  fallback?: boolean;
   /** One line for `hark commands` listings. */
   description?: string;
 }

@@ -44,6 +44,8 @@ export interface DispatchOptions {
   signal?: AbortSignal;
   /** Told the match before the handler runs (the pipeline's 'command' event): matched once, here. */
   onMatch?: (match: CommandMatch, depth: number) => void;
+  /** The utterance was rejected by the recogniser: only the fallback commands may take it. */
+  fallback?: boolean;
 }
 
 export interface DispatcherStats {
@@ -100,9 +102,19 @@ export class Dispatcher extends EventEmitter {
     return m ? { match: m, depth: -1 } : undefined;
   }
 
+  /** True when some command takes rejected utterances (CommandOptions.fallback). */
+  hasFallback(): boolean {
+    return this.registry.fallbacks.length > 0;
+  }
+
   /** Runs the command an utterance names and yields its responses. Never throws. */
   async *dispatch(boardId: string, utterance: string, opts: DispatchOptions = {}) {
-    const found = this.match(boardId, utterance);
+    const fallback = opts.fallback ? this.registry.match(utterance, this.registry.fallbacks) : undefined;
+    const found = opts.fallback
+      ? fallback
+        ? { match: fallback, depth: -1 }
+        : undefined
+      : this.match(boardId, utterance);
     if (found) opts.onMatch?.(found.match, found.depth);
     this.#stats.dispatched++;
     if (!found) {

@@ -54,6 +54,8 @@ export class CommandRegistry {
   readonly #byName = new Map<string, RegisteredCommand>();
   readonly #byFirstWord = new Map<string, RegisteredCommand[]>();
   readonly #anyStart: RegisteredCommand[] = [];
+  /** Commands that take rejected utterances (CommandOptions.fallback), in declaration order. */
+  readonly #fallbacks: RegisteredCommand[] = [];
   /** Follow-up commands defined inline in responses, compiled once each. */
   readonly #adHoc = new WeakMap<AnyCommand, RegisteredCommand>();
   readonly #loadedFrom = new WeakMap<AnyCommand, string>();
@@ -112,6 +114,11 @@ export class CommandRegistry {
   }
 
   /** Registered commands in declaration order. */
+  /** The fallback commands (they receive rejected utterances), in declaration order. */
+  get fallbacks(): readonly RegisteredCommand[] {
+    return this.#fallbacks;
+  }
+
   get commands(): readonly RegisteredCommand[] {
     return this.#commands;
   }
@@ -238,7 +245,8 @@ export class CommandRegistry {
       );
     this.#commands.push(c);
     this.#byName.set(c.name, c);
-    if (!root || c.def.options.followUpOnly) return;
+    if (c.def.options.fallback) this.#fallbacks.push(c);
+    if (!root || c.def.options.followUpOnly || c.def.options.fallback) return;
     const first = c.compiled.firstWords;
     if (!first) this.#anyStart.push(c);
     else

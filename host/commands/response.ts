@@ -42,7 +42,8 @@ export interface ToneStepSpec {
   volume?: number;
 }
 
-export const RESPONSE_STATUSES = ['success', 'info', 'error', 'not_found'] as const;
+/** 'rejected': the recogniser rejected the utterance (not a command); the host answers it itself. */
+export const RESPONSE_STATUSES = ['success', 'info', 'error', 'not_found', 'rejected'] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
 /** A command's answer. Every field is optional; `status` defaults to 'success'. */

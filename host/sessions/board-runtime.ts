@@ -33,7 +33,7 @@ import type { BoardInfo, LinkManager } from '../link/index.js';
 import { BoardResponder } from '../responses/board-responder.js';
 import type { RemoteSpeech } from '../responses/speech.js';
 import type { TranscriptionService, TranscriptionStream } from '../transcription/index.js';
-import type { Transcript } from '../transcription/types.js';
+import type { RejectReason, Transcript } from '../transcription/types.js';
 import type { SpeechService } from '../tts/speech-service.js';
 import { BoardSession } from './board-session.js';
 
@@ -59,6 +59,8 @@ export interface BoardRuntimeDeps {
   claim?: (c: { boardId: string; startedAt: number; signalDb: number }) => Promise<boolean>;
   /** Where listener exceptions of this board's IO plugin are attributed and reported. */
   isolation: CommandIsolation;
+  /** The keyphrase grammar of this board's wake phrase and sensitivity (hands-free). */
+  wakeGrammar: (info: BoardInfo) => string;
 }
 
 /** What a command may know about a board, from its HELLO. */
@@ -81,6 +83,8 @@ export class BoardRuntime {
   readonly #streams = new Map<number, TranscriptionStream>();
   /** Per stream: when it started and its last 3 s of levels (one answer per room compares them). */
   readonly #heard = new Map<number, { startedAt: number; recent: number[]; background: boolean }>();
+  /** The last final of each open stream (a queued rejected utterance is answered from it). */
+  readonly #finals = new Map<number, Transcript>();
   #io: HarkIO | undefined;
   /** What this board offers its commands: `ctx.board` and `ctx.io()`. */
   readonly services: BoardServices;
@@ -132,7 +136,8 @@ export class BoardRuntime {
           if (stream !== undefined) this.#streams.get(stream)?.cancel(reason);
           else for (const s of this.#streams.values()) s.cancel(reason);
         },
-        dispatch: (text) => void this.dispatch(text),
+        dispatch: (text, stream, rejected) =>
+          void (rejected ? this.#answerRejected(this.#finals.get(stream), rejected) : this.dispatch(text)),
         discarded: (stream, reason) => {
           this.#streams.get(stream)?.cancel('discarded');
           this.#d.emit(
@@ -248,9 +253,11 @@ export class BoardRuntime {
     }
     let s: TranscriptionStream;
     try {
+      const wake = plan.grammar === 'wake';
       s = asr.openStream({
         boardId: this.boardId,
-        grammar: plan.grammar,
+        grammar: wake ? this.#d.wakeGrammar(this.info) : plan.grammar,
+        ...(wake ? { afterWake: 'commands' } : {}),
         codec: codec as AudioCodecId, // the link only routes streams whose codec HELLO_ACK chose
         sampleRate,
         endOfSpeech: {
@@ -258,6 +265,7 @@ export class BoardRuntime {
           minSpeechMs: config.minSpeechMs,
           maxMs: config.maxUtteranceMs,
           finalizeOnSilence: plan.endOnSilence,
+          noSpeechMs: config.noSpeechTimeoutMs,
         },
       });
     } catch (e) {
@@ -281,6 +289,12 @@ export class BoardRuntime {
       if (heard.recent.length > 30) heard.recent.shift(); // the last 3 s: this utterance, or the wake phrase
       this.#d.level?.(this.boardId, l);
     });
+    s.on('wake', (ev: { phrase: string; atMs: number }) => {
+      this.#d.emit({ event: 'wake', boardId: this.boardId, phrase: ev.phrase, atMs: ev.atMs, stream });
+      this.session.wakeHeard(stream);
+      if (this.session.state === 'listening')
+        this.#d.emit({ event: 'listening', boardId: this.boardId, trigger: 'wake', stream });
+    });
     s.on('final', (t: Transcript) => void this.#onFinal(t, stream));
     s.on('error', (e: HarkError) => {
       if (e.code === 'HARK_ERR_TRANSCRIPTION_ABORTED') return;
@@ -290,11 +304,14 @@ export class BoardRuntime {
     const forget = () => {
       this.#streams.delete(stream);
       this.#heard.delete(stream);
+      // A queued rejected utterance still needs its final after the stream closed; keep a few.
+      if (this.#finals.size > 8) this.#finals.delete(this.#finals.keys().next().value!);
     };
     s.result.then(forget, forget);
   }
 
   async #onFinal(t: Transcript, stream: number): Promise<void> {
+    this.#finals.set(stream, t);
     this.#d.emit({
       event: 'transcript',
       boardId: this.boardId,
@@ -302,10 +319,16 @@ export class BoardRuntime {
       engine: t.engine,
       latencyMs: t.latencyMs,
       audioMs: t.audioMs,
+      confidence: t.confidence,
+      verdict: t.verdict,
+      ...(t.rejectReason ? { reason: t.rejectReason } : {}),
+      alternatives: t.alternatives ?? [],
+      ...(t.timing ? { timing: t.timing } : {}),
       ...(t.handledBy ? { handledBy: t.handledBy } : {}),
     });
     const heard = this.#heard.get(stream);
-    const text = this.session.transcribed(t.text, stream);
+    const rejected = t.verdict === 'rejected' ? (t.rejectReason ?? 'out-of-grammar') : undefined;
+    const text = this.session.transcribed(t.text, stream, t.handledBy ? undefined : rejected);
     // A remote assistant (Home Assistant) runs the command itself and sends its reply separately.
     if (text === undefined || t.handledBy) return;
     if (this.#d.claim) {
@@ -315,12 +338,14 @@ export class BoardRuntime {
         startedAt: heard && !heard.background ? heard.startedAt : performance.now() - t.latencyMs,
         signalDb: heard?.recent.length ? Math.max(...heard.recent) : -100,
       };
+      // A rejected utterance is answered once per room too (one "sorry", from the nearest board).
       if (!(await this.#d.claim(claim))) {
         this.#yield();
         return;
       }
     }
-    await this.dispatch(text);
+    if (rejected) await this.#answerRejected(t, rejected);
+    else await this.dispatch(text);
   }
 
   /** Another board of the room answers: back to idle, with a short blink saying "heard, not me". */
@@ -340,9 +365,38 @@ export class BoardRuntime {
       )
       .catch(() => {});
   }
+  /**
+   * Never silent: a rejected or empty utterance goes to the pack's fallback command when it has one
+   * (with the words the general language model heard), else it gets the error earcon and, on a board
+   * with a speaker, the configured reply ("Sorry, I didn't catch that").
+   */
+  async #answerRejected(t: Transcript | undefined, reason: RejectReason): Promise<void> {
+    const heard = t?.heardText ?? '';
+    const { dispatcher, config } = this.#d;
+    if (heard && (reason === 'out-of-grammar' || reason === 'low-confidence') && dispatcher.hasFallback()) {
+      await this.dispatch(heard, { fallback: true });
+      return;
+    }
+    try {
+      await this.respond({
+        command: undefined,
+        status: 'rejected',
+        reason,
+        tone: 'error',
+        ...(config.rejectReply ? { text: config.rejectReply, voice: true } : {}),
+      });
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    this.session.replyDone(false);
+  }
 
-  /** Runs the command `text` names and plays its responses (also used by tests and the demo). */
-  async dispatch(text: string): Promise<void> {
+  /**
+   * Runs the command `text` names and plays its responses (also used by tests and the demo); with
+   * `fallback`, the pack's fallback command for a rejected utterance.
+   */
+  async dispatch(text: string, opts: { fallback?: boolean } = {}): Promise<void> {
     const { dispatcher } = this.#d;
     const onMatch = ({ command, params }: { command: { name: string }; params: Record<string, unknown> }) =>
       this.#d.emit({
@@ -355,7 +409,10 @@ export class BoardRuntime {
     let needsInput = false;
     let failed = false;
     try {
-      for await (const r of dispatcher.dispatch(this.boardId, text, { onMatch })) {
+      for await (const r of dispatcher.dispatch(this.boardId, text, {
+        onMatch,
+        ...(opts.fallback ? { fallback: true } : {}),
+      })) {
         needsInput ||= r.needsInput === true;
         failed ||= r.status === 'error';
         await this.respond(r);
@@ -370,13 +427,16 @@ export class BoardRuntime {
 
   /** Reports a response and sends it to the board (also late ones, from background work). */
   async respond(
-    r: DispatchedResponse | (Response & { late?: boolean; command?: string; status?: string }),
+    r:
+      | DispatchedResponse
+      | (Response & { late?: boolean; command?: string; status?: string; reason?: string }),
   ): Promise<void> {
     this.#d.emit({
       event: 'response',
       boardId: this.boardId,
       command: r.command,
       status: r.status ?? 'success',
+      ...('reason' in r && r.reason ? { reason: r.reason } : {}),
       ...(r.text !== undefined ? { text: r.text } : {}),
       late: r.late === true,
     });

@@ -137,51 +137,70 @@ test('pressing the button while the board speaks interrupts playback', () => {
   assert.equal(s.state, 'listening');
 });
 
-test('hands-free: background stream, wake phrase with a command, alone, or not at all', () => {
+test('hands-free: background stream, a wake phrase opens the command, a rejected command is answered', () => {
   const { s, actions, leds } = setup({ wake: true });
   s.connected();
   assert.deepEqual(actions(), ['capture:start:0:continuous']);
   assert.deepEqual(s.audioStarted(AudioTrigger.CONTINUOUS, 7), {
     grammar: 'wake',
     trigger: 'wake',
-    endOnSilence: true,
+    endOnSilence: false,
   });
   assert.equal(s.state, 'idle', 'waiting for the wake phrase shows idle');
   s.speech('start');
   s.speech('end');
-  assert.equal(actions().length, 1, 'end of speech alone never stops the background stream');
-  assert.equal(s.transcribed('hey computer turn the light on', 7), 'turn the light on');
-  assert.deepEqual(actions().slice(-2), ['capture:stop', 'earcon:listening']);
+  assert.equal(actions().length, 1, 'speech without a wake phrase never stops the background stream');
+  s.wakeHeard(99);
+  assert.equal(s.state, 'idle', 'a wake from a stream that is not the background one is ignored');
+  s.wakeHeard(7);
+  assert.equal(s.state, 'listening', 'the accepted wake phrase opens the command');
+  assert.equal(actions().at(-1), 'earcon:listening');
+  assert.equal(leds.at(-1), 'listening');
+  assert.equal(s.transcribed('turn the light on', 7), 'turn the light on');
+  assert.equal(actions().at(-1), 'capture:stop', 'the board stops streaming while the command is answered');
   assert.equal(s.state, 'thinking');
   s.audioEnded(7);
   s.replyDone(false);
   assert.equal(s.state, 'idle');
   assert.equal(actions().at(-1), 'capture:start:0:continuous', 'background stream restarted once idle');
 
+  // The command after the wake phrase was rejected (or never started): answered, never silent.
   s.audioStarted(AudioTrigger.CONTINUOUS, 8);
-  assert.equal(s.transcribed('turn the light on', 8), undefined, 'no wake phrase: ignored');
+  s.wakeHeard(8);
+  assert.equal(s.transcribed('', 8, 'no-speech'), '', 'a rejected command is handed back to be answered');
+  assert.equal(s.state, 'thinking');
   s.audioEnded(8);
+  s.replyDone(false);
   assert.equal(actions().at(-1), 'capture:start:0:continuous');
 
+  // The background stream ends with no wake phrase in it: nothing to answer.
   s.audioStarted(AudioTrigger.CONTINUOUS, 9);
-  assert.equal(s.transcribed('hey computer', 9), undefined);
-  assert.deepEqual(
-    actions().slice(-2),
-    ['capture:stop', 'capture:start:15000:single'],
-    'capture the command next',
-  );
+  assert.equal(s.transcribed('', 9, 'no-speech'), undefined, 'no wake phrase: nothing to answer');
+  assert.equal(s.state, 'idle');
   s.audioEnded(9);
-  assert.equal(s.audioStarted(AudioTrigger.HOST_CAPTURE, 10)?.grammar, 'commands');
-  assert.equal(s.state, 'listening');
-  assert.equal(leds.at(-1), 'listening');
+  assert.equal(actions().at(-1), 'capture:start:0:continuous');
 
-  s.transcribed('', 10);
-  s.audioEnded(10);
   s.audioStarted(AudioTrigger.CONTINUOUS, 11);
   s.buttonClick();
   assert.deepEqual(actions().slice(-3), ['cancel:tap-to-talk', 'capture:stop', 'capture:start:15000:single']);
   s.audioEnded(11);
   assert.equal(s.audioStarted(AudioTrigger.HOST_CAPTURE, 12)?.trigger, 'tap-to-talk');
+});
+
+test('a rejected push-to-talk utterance is answered, an accepted empty one too; muted wakes are ignored', () => {
+  const { s, actions } = setup({ wake: true });
+  s.connected();
+  s.audioStarted(AudioTrigger.CONTINUOUS, 1);
+  s.setMuted(true);
+  s.wakeHeard(1);
+  assert.equal(s.state, 'idle', 'no wake while muted');
+  s.setMuted(false);
+  s.audioEnded(1);
+  s.audioStarted(AudioTrigger.BUTTON, 2);
+  assert.equal(s.state, 'listening');
+  assert.equal(s.transcribed('what is the weather', 2, 'out-of-grammar'), 'what is the weather');
+  assert.equal(s.state, 'thinking', 'a rejected utterance goes on to be answered, like a command');
+  assert.ok(actions().length > 0);
 });
 
 test('disconnect from any state, error shows then clears', () => {

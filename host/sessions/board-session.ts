@@ -7,6 +7,7 @@
 import { AudioTrigger } from '../../protocol/ts/messages.js';
 import type { EarconName } from '../responses/earcons.js';
 import type { LedCondition } from '../responses/led-priority.js';
+import type { RejectReason } from '../transcription/types.js';
 import {
   findTransition,
   type ListenTrigger,
@@ -25,8 +26,11 @@ export interface SessionHost {
   stopCapture(): void;
   /** Cancels the transcription of stream `stream` (the one being captured when absent). */
   cancelStream(reason: string, stream?: number): void;
-  /** Runs the command a queued utterance named, now that the session is free (see `audioStarted`). */
-  dispatch(text: string, stream: number): void;
+  /**
+   * Runs the command a queued utterance named, now that the session is free (see `audioStarted`);
+   * `rejected` when the recogniser rejected it (the host answers it instead of running a command).
+   */
+  dispatch(text: string, stream: number, rejected?: RejectReason): void;
   /** An utterance is discarded and the user must be told (no silent drops): `reason` says why. */
   discarded(stream: number, reason: string): void;
   stopPlayback(): void;
@@ -60,11 +64,16 @@ interface QueuedUtterance {
   ended: boolean;
   /** The final transcript, once it arrived. */
   transcript: string | undefined;
+  /** The recogniser rejected it: it is answered ("sorry"), not run. */
+  rejected?: RejectReason;
 }
 
 /** How the pipeline should transcribe a stream the board just started. */
 export interface StreamPlan {
-  /** 'wake': "<wake phrase> [<any command>]", for the hands-free background stream. */
+  /**
+   * 'wake': the hands-free background stream — the wake phrase alone (keyphrase search), then each
+   * command after it in the same stream.
+   */
   grammar: 'commands' | 'wake';
   trigger: ListenTrigger;
   /** End the capture when the host-side VAD hears the end of speech (not for push-to-talk). */
@@ -272,7 +281,7 @@ export class BoardSession {
     if (trigger === 'wake') {
       if (this.#state !== 'idle') return undefined;
       this.#background = stream;
-      return { grammar: 'wake', trigger, endOnSilence: true };
+      return { grammar: 'wake', trigger, endOnSilence: false };
     }
     if (this.#state === 'thinking' || this.#state === 'listening') return this.#enqueue(trigger, stream);
     if (!this.#go('audio.start')) return undefined;
@@ -281,6 +290,21 @@ export class BoardSession {
     if (this.#opts.earcons && trigger !== 'follow-up') this.#host.earcon('listening');
     this.#listenTimers(trigger);
     return { grammar: 'commands', trigger, endOnSilence: trigger !== 'push-to-talk' };
+  }
+
+  /**
+   * Hands-free: the background stream accepted the wake phrase (keyphrase search in the ASR worker);
+   * the command is decoded from the same stream, starting where the wake phrase ended.
+   */
+  wakeHeard(stream: number): void {
+    if (stream !== this.#background || this.#state !== 'idle' || this.#muted) return;
+    this.#stream = stream;
+    this.#trigger = 'wake';
+    if (!this.#go('wake.heard')) return;
+    if (this.#opts.earcons) this.#host.earcon('listening');
+    // No no-speech timer: the worker ends a command that never starts (noSpeechMs) with a 'no-speech'
+    // final, which is answered like any rejected utterance.
+    this.#timer('max-utterance', this.#opts.maxUtteranceMs, () => this.#go('timeout.max-utterance'));
   }
 
   /** Host-side VAD saw speech start or end in stream `stream` (default: the current one). */
@@ -329,25 +353,41 @@ export class BoardSession {
   }
 
   /**
-   * The final transcript of stream `stream`. Returns the text to dispatch as a command, or
-   * undefined when there is nothing to do.
+   * The final transcript of stream `stream`. Returns the text to dispatch as a command (with
+   * `rejected`: to answer as rejected — '' when nothing was heard), or undefined when there is
+   * nothing to do.
    */
-  transcribed(text: string, stream = this.#stream ?? 0): string | undefined {
+  transcribed(text: string, stream = this.#stream ?? 0, rejected?: RejectReason): string | undefined {
     const queued = this.#queue.find((q) => q.stream === stream);
     if (queued) {
       queued.transcript = text.trim();
+      if (rejected) queued.rejected = rejected;
       queued.ended = true; // a final means the utterance is over, whatever AUDIO_END does
       this.#host.log(
         `session ${this.boardId}: queued utterance (stream ${stream}) heard "${queued.transcript}"`,
       );
       return undefined;
     }
-    if (stream === this.#background && this.#state === 'idle') return this.#wakeTranscript(text.trim());
+    if (stream === this.#background) {
+      if (this.#state === 'idle') {
+        // The background capture ended without a wake phrase in it (its terminal result): nothing to do.
+        this.#go('transcript.empty');
+        return undefined;
+      }
+      // The command after the wake phrase: the board stops streaming while it is answered, and the
+      // background capture starts again once the session is idle (on its AUDIO_END).
+      this.#host.stopCapture();
+    }
     const command = text.trim();
     if (this.#muted && command !== '') {
       this.#host.log(`session ${this.boardId}: muted while "${command}" was transcribed: not run`);
       this.#go('transcript.empty');
       return undefined;
+    }
+    if (rejected) {
+      // Never silent: a rejected (or empty) utterance is answered like a command.
+      this.#go('transcript');
+      return command;
     }
     if (command === '') {
       this.#trigger = undefined;
@@ -356,31 +396,6 @@ export class BoardSession {
       return undefined;
     }
     this.#go('transcript');
-    return command;
-  }
-
-  /**
-   * Hands-free: the background utterance ended (its transcription is final), so the board's stream
-   * is stopped and restarted once the session is idle again (on its AUDIO_END).
-   */
-  #wakeTranscript(text: string): string | undefined {
-    this.#host.stopCapture();
-    const wake = this.#opts.wakePhrase;
-    if (text !== wake && !text.startsWith(`${wake} `)) {
-      this.#go('transcript.empty');
-      return undefined;
-    }
-    const command = text.slice(wake.length).trim();
-    if (command === '') {
-      // The wake phrase alone: capture the command as its own utterance.
-      this.#go('wake.heard');
-      this.#requested = 'tap-to-talk';
-      this.#host.startCapture(this.#opts.maxUtteranceMs);
-      return undefined;
-    }
-    this.#trigger = 'wake';
-    if (this.#opts.earcons) this.#host.earcon('listening');
-    this.#go('wake.command');
     return command;
   }
 
@@ -460,6 +475,11 @@ export class BoardSession {
     }
     if (next.transcript === undefined) {
       this.#go('queue.thinking'); // its final is on the way
+      return true;
+    }
+    if (next.rejected) {
+      this.#go('queue.dispatch');
+      this.#host.dispatch(next.transcript, next.stream, next.rejected);
       return true;
     }
     if (next.transcript === '') {

@@ -36,7 +36,6 @@ export type SessionEventKind =
   | 'button.click'
   | 'wake.heard'
   | 'wake.listen'
-  | 'wake.command'
   | 'failure'
   | 'timeout.error'
   | 'audio.queued'
@@ -64,8 +63,12 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'idle', on: 'audio.start', to: 'listening', note: 'board streams (button held, tap, capture)' },
   { from: 'idle', on: 'button.click', to: 'idle', note: 'tap-to-talk: ask the board to capture' },
   { from: 'idle', on: 'button.down', to: 'idle', note: 'push-to-talk: the board starts streaming itself' },
-  { from: 'idle', on: 'wake.heard', to: 'idle', note: 'wake phrase alone: capture the command next' },
-  { from: 'idle', on: 'wake.command', to: 'thinking', note: 'wake phrase and command in one breath' },
+  {
+    from: 'idle',
+    on: 'wake.heard',
+    to: 'listening',
+    note: 'wake phrase accepted: the command follows in the same stream',
+  },
   { from: 'idle', on: 'wake.listen', to: 'idle', note: 'hands-free: background capture for the wake phrase' },
   { from: 'idle', on: 'transcript.empty', to: 'idle', note: 'background capture heard no wake phrase' },
   { from: 'idle', on: 'audio.end', to: 'idle', note: 'background capture ended: restart it' },

@@ -22,6 +22,12 @@ export const TRANSCRIPTION_KEYS = {
         16_384,
         'JavaScript heap limit of each ASR worker, MB (native model memory is not counted)',
       ),
+      rejectThreshold: number(
+        0.5,
+        { minimum: 0, maximum: 1 },
+        'results below this confidence are rejected (0: accept everything the grammar fits)',
+      ),
+      spareDecoders: integer(1, 0, 64, 'decoders each ASR worker keeps built ahead of the next utterance'),
       loadTimeoutMs: integer(
         30_000,
         1_000,
