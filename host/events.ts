@@ -12,14 +12,18 @@ export type PipelineEvent =
       engine: string;
       latencyMs: number;
       audioMs: number;
-      /** 0..1: how sure the recogniser is (host/transcription/rejection.ts). */
-      confidence: number;
+      /**
+       * 0..1: how sure the recogniser is (host/transcription/rejection.ts). Every recognised utterance
+       * carries it, with `verdict` and `alternatives`; text that did not come from speech (`hark say`,
+       * tests) may leave them out.
+       */
+      confidence?: number;
       /** Accepted (dispatched) or rejected (answered "sorry", or given to a fallback command). */
-      verdict: 'accepted' | 'rejected';
+      verdict?: 'accepted' | 'rejected';
       /** Why it was rejected: out-of-grammar, low-confidence, no-speech, too-short. */
       reason?: string;
       /** Other readings, best first, with their path scores. */
-      alternatives: { text: string; score: number }[];
+      alternatives?: { text: string; score: number }[];
       /** Where the utterance's time went (speech boundaries, decoding, final, rejection), ms. */
       timing?: import('./transcription/types.js').StageTimes;
       /** A remote assistant that acts on the text itself (Home Assistant); absent = local commands. */

@@ -119,7 +119,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const rt = pipeline.board(board.boardId)!;
     const from = events.length;
     out.event(
-      { event: 'transcript', boardId: board.boardId, text, engine: 'say', latencyMs: 0, audioMs: 0 },
+      {
+        event: 'transcript',
+        boardId: board.boardId,
+        text,
+        engine: 'say',
+        latencyMs: 0,
+        audioMs: 0,
+        confidence: 1,
+        verdict: 'accepted',
+      },
       `${board.boardId}: said "${text}"`,
     );
     await rt.dispatch(text); // resolves once every response was sent and its speech played
