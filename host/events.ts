@@ -25,7 +25,13 @@ export type PipelineEvent =
       /** Other readings, best first, with their path scores. */
       alternatives?: { text: string; score: number }[];
       /** Where the utterance's time went (speech boundaries, decoding, final, rejection), ms. */
-      timing?: import('./transcription/types.js').StageTimes;
+      timing?: {
+        speechStartMs?: number;
+        speechEndMs?: number;
+        decodeMs: number;
+        finalMs: number;
+        rejectionMs: number;
+      };
       /** A remote assistant that acts on the text itself (Home Assistant); absent = local commands. */
       handledBy?: string;
     }

@@ -15,6 +15,7 @@ export function transcriptionOptions(t: HarkConfig['transcription']): Transcript
     loadTimeoutMs: t.loadTimeoutMs,
     rejectThreshold: t.rejectThreshold,
     spareDecoders: t.spareDecoders,
+    ...(t.adaptationFile ? { adaptationFile: t.adaptationFile } : {}),
     ...(t.idleTimeoutMs > 0 ? { idleTimeoutMs: t.idleTimeoutMs } : {}),
   };
 }

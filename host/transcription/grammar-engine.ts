@@ -50,13 +50,31 @@ export function compileGrammar(
       );
     }
     const threshold = task.keyphrase.threshold ?? defaultKwsThreshold;
+    const verifyThreshold = task.keyphrase.verifyThreshold;
+    let verify: { grammar: CompiledGrammar; threshold: number } | undefined;
+    if (verifyThreshold !== undefined) {
+      const jsgf = toJsgf(spec);
+      verify = {
+        threshold: verifyThreshold,
+        grammar: {
+          kind: 'grammar',
+          name: `${task.name} (verification)`,
+          hash: grammarHash(`r:${jsgf}`),
+          jsgf,
+          freeFormFallback: false,
+          rejection: true,
+          ...(lexicon ? { lexicon } : {}),
+        },
+      };
+    }
     grammar = {
       kind: 'keyphrase',
       name: task.name,
       phrase: phrases[0]!,
       threshold,
-      hash: grammarHash(`kws:${threshold}:${phrases[0]}`),
+      hash: grammarHash(`kws:${threshold}:${verifyThreshold ?? '-'}:${phrases[0]}`),
       ...(lexicon ? { lexicon } : {}),
+      ...(verify ? { verify } : {}),
     };
   } else if (engine.name === 'pocketsphinx') {
     const jsgf = toJsgf(spec, task.anyWords);
@@ -84,6 +102,10 @@ export function compileGrammar(
   }
   const rec = engine.acquire();
   try {
+    if (grammar.kind === 'keyphrase' && grammar.verify) {
+      rec.start(grammar.verify.grammar);
+      rec.finish();
+    }
     rec.start(grammar);
     rec.finish();
   } finally {

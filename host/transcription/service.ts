@@ -13,8 +13,8 @@ import { Piscina } from 'piscina';
 import { HarkError } from '../../base/errors.js';
 import { AudioCodec } from '../../protocol/ts/messages.js';
 import type { GrammarSpec } from '../grammar/spec.js';
-import { type StreamCapacity, streamCapacity, thisMachine } from './capacity.js';
 import { AdaptationStore } from './adaptation-store.js';
+import { type StreamCapacity, streamCapacity, thisMachine } from './capacity.js';
 import { selectEngine, type WorkerConfig } from './engine-select.js';
 import { silencePocketsphinxLog } from './engines/pocketsphinx-logging.js';
 import { describeReport, validateSpec } from './grammar-compile.js';
@@ -43,8 +43,12 @@ const DESTROY_WAIT_MS = 5_000;
 
 /** Options of setGrammar(). */
 export interface GrammarOptions {
-  /** Compile as a keyphrase search (a wake phrase, pocketsphinx only); `threshold` default the service's kwsThreshold. */
-  keyphrase?: boolean | { threshold?: number };
+  /**
+   * Compile as a keyphrase search (a wake phrase, pocketsphinx only); `threshold` default the service's
+   * kwsThreshold. With `verifyThreshold` (0..1) every detection is verified: the wake segment decoded
+   * with the phrase as a grammar, judged against the phone loop like a command, kept only at or above it.
+   */
+  keyphrase?: boolean | { threshold?: number; verifyThreshold?: number };
   /** Give a rejected utterance's words as the general language model hears them (`heardText`); default false. */
   freeFormFallback?: boolean;
   /** Judge every result against an unconstrained phone loop (confidence + verdict); default true. */
@@ -278,6 +282,7 @@ export class TranscriptionService extends EventEmitter {
       audioPort: audio.port2,
       eventPort: events.port2,
       rejectThreshold: this.rejectThreshold,
+      ...(opts.alternatives ? { alternatives: opts.alternatives } : {}),
       ...(this.adaptation.get(opts.boardId) ? { adaptation: this.adaptation.get(opts.boardId)! } : {}),
     };
     // The task's reply carries no result (that comes on the event port); it tells the stream why the

@@ -22,7 +22,7 @@ export interface StreamWiring {
 
 /**
  * A stream being transcribed. Events: 'partial' ({ text }), 'level' ({ rmsDb, peakDb } every 100 ms), 'speech' ({ state, atMs, reason? }),
- * 'wake' ({ phrase, atMs }), 'final' (Transcript), 'error' (HarkError; emitted only when someone
+ * 'wake' ({ phrase, atMs, confidence, verifyMs, lagMs }), 'final' (Transcript), 'error' (HarkError; emitted only when someone
  * listens — `result` rejects with it either way).
  */
 export class TranscriptionStream extends EventEmitter {
@@ -113,7 +113,13 @@ export class TranscriptionStream extends EventEmitter {
         this.emit('speech', { state: ev.state, atMs: ev.atMs, ...(ev.reason ? { reason: ev.reason } : {}) });
         return;
       case 'wake':
-        this.emit('wake', { phrase: ev.phrase, atMs: ev.atMs });
+        this.emit('wake', {
+          phrase: ev.phrase,
+          atMs: ev.atMs,
+          confidence: ev.confidence,
+          verifyMs: ev.verifyMs,
+          lagMs: ev.lagMs,
+        });
         return;
       case 'final':
         if (this.wiring.continuous && ev.transcript.endedBy === 'wake-command') {

@@ -34,7 +34,7 @@ export interface TranscriptionOptions {
    * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
    */
   maxHeapMb?: number;
-  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.5. */
+  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.3. */
   rejectThreshold?: number;
   /** Free decoders each worker keeps ready (built ahead of need, every grammar compiled); default 1. */
   spareDecoders?: number;
@@ -133,6 +133,12 @@ export interface Transcript {
   heardText?: string;
   /** Stage times of this utterance (engines that measure them). */
   timing?: StageTimes;
+  /**
+   * What the confidence was computed from (pocketsphinx with rejection): likelihood ratios per frame
+   * of the hypothesis against the phone loop — over the whole capture, over its words, and the
+   * weakest word's. hark explain prints them.
+   */
+  scores?: { llr: number; speechLlr: number; minWordLlr: number };
   engine: 'vosk' | 'pocketsphinx' | 'wyoming';
   /**
    * Set when a remote assistant acts on the text itself (a Home Assistant satellite pipeline): the
@@ -159,6 +165,11 @@ export interface StreamOptions {
   endOfSpeech?: Partial<EndOfSpeechOptions>;
   /** Continuous wake streams: grammar to decode the command with after each wake detection. */
   afterWake?: string;
+  /**
+   * Up to this many n-best alternatives in the final (hark explain); default 0. The n-best walk over
+   * a large grammar's lattice can cost far more than the decode, so live streams leave it off.
+   */
+  alternatives?: number;
 }
 
 /** What the engine receives for a grammar, compiled once in a worker by setGrammar(). */
@@ -186,6 +197,11 @@ export type CompiledGrammar =
       phrase: string;
       threshold: number;
       lexicon?: [word: string, phones: string][];
+      /**
+       * Verification of each detection: the wake segment decoded again with this one-phrase grammar
+       * (rejection on) — accepted only when its confidence reaches `verifyThreshold`.
+       */
+      verify?: { grammar: CompiledGrammar; threshold: number };
     };
 
 /** What a grammar compile reports: words the model lacks (dropped from the grammar, with the phrases using them). */
@@ -223,7 +239,12 @@ export type StreamEvent =
   /** The stream's loudness every 100 ms (the dashboard's meter, one answer per room). */
   | { type: 'level'; rmsDb: number; peakDb: number }
   | { type: 'speech'; state: 'start' | 'end'; atMs: number; reason?: 'silence' | 'max' }
-  | { type: 'wake'; phrase: string; atMs: number }
+  /**
+   * The wake phrase was accepted (ending at `atMs`); `confidence` is its verification's (1 when the
+   * grammar has none), `verifyMs` what verification cost, `lagMs` how long after the phrase's end the
+   * keyphrase search fired.
+   */
+  | { type: 'wake'; phrase: string; atMs: number; confidence: number; verifyMs: number; lagMs: number }
   | {
       type: 'final';
       transcript: Transcript;

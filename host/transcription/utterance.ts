@@ -18,7 +18,7 @@ import { HarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import type { AudioRouteMessage } from './audio-route.js';
 import type { Engine, RecognitionResult, Recognizer } from './engines/engine.js';
-import { judge } from './rejection.js';
+import { judge, llrOf } from './rejection.js';
 import type { CompiledGrammar, StageTimes, StreamEvent, Transcript, WireError } from './types.js';
 import { EnergyVad, type VadEvent } from './vad.js';
 import type { StreamControl, UtteranceTask } from './worker-protocol.js';
@@ -29,6 +29,8 @@ const MAX_GAP_MS = 1000;
 const PREROLL_MS = 2000;
 /** How far back from the detection the wake phrase may have ended (beyond that: the detection time). */
 const WAKE_END_SEARCH_MS = 1500;
+/** Audio kept either side of the wake phrase for its verification (the detected boundaries are rough). */
+const VERIFY_MARGIN_MS = 150;
 
 /** Converts any thrown value into wire form (HarkError codes survive the thread hop this way). */
 export function toWireError(e: unknown): WireError {
@@ -65,10 +67,11 @@ class PreRoll {
     this.end += pcm.length;
   }
 
-  /** Samples from absolute position `from` to now (clipped to what the ring still holds). */
-  since(from: number): Int16Array {
+  /** Samples from absolute position `from` to `to` (default now), clipped to what the ring still holds. */
+  since(from: number, to = this.end): Int16Array {
     const start = Math.max(from, this.end - this.buf.length, 0);
-    const out = new Int16Array(Math.max(0, this.end - start));
+    const stop = Math.min(to, this.end);
+    const out = new Int16Array(Math.max(0, stop - start));
     for (let i = 0; i < out.length; i++) out[i] = this.buf[(start + i) % this.buf.length]!;
     return out;
   }
@@ -184,11 +187,36 @@ class UtteranceRunner {
     }
   }
 
-  /** The keyphrase search fired: find where the wake phrase ended and decode the command from there. */
+  /**
+   * The keyphrase search fired: find where the wake phrase ended, verify the wake segment when the
+   * grammar asks for it, and decode the command from its end.
+   */
   private onWake(phrase: string, detectedAtMs: number): void {
     const r = this.rec!.finish(); // ends the keyphrase utterance; its segment says where the phrase ended
     const wakeEndMs = this.wakeEndMs(r, detectedAtMs);
-    this.post({ type: 'wake', phrase, atMs: wakeEndMs });
+    const g = this.task.grammar;
+    let confidence = 1;
+    let verifyMs = 0;
+    if (g.kind === 'keyphrase' && g.verify && this.rec!.decodeSegment) {
+      const t0 = performance.now();
+      const v = this.verifyWake(g.verify, r, wakeEndMs);
+      verifyMs = round1(performance.now() - t0);
+      confidence = v.confidence;
+      if (v.verdict === 'rejected') {
+        // Not the wake phrase after all: go on listening from here.
+        this.rec!.start(g);
+        this.segmentStartMs = detectedAtMs;
+        return;
+      }
+    }
+    this.post({
+      type: 'wake',
+      phrase,
+      atMs: wakeEndMs,
+      confidence,
+      verifyMs,
+      lagMs: Math.round(detectedAtMs - wakeEndMs),
+    });
     this.lastPartial = '';
     if (!this.task.afterWake) {
       this.rec!.start(this.task.grammar); // clears the detection so the next one is new
@@ -210,6 +238,30 @@ class UtteranceRunner {
     this.rec!.accept(replay);
     this.decodeMs += performance.now() - t0;
     for (const ev of events) this.onVad(ev);
+  }
+
+  /**
+   * Decodes the wake segment (from its first word's start, a little before, to its end) with the
+   * phrase as a grammar, beside a phone loop, and judges it like a command.
+   */
+  private verifyWake(
+    verify: { grammar: CompiledGrammar; threshold: number },
+    r: RecognitionResult,
+    wakeEndMs: number,
+  ): { confidence: number; verdict: 'accepted' | 'rejected' } {
+    const first = r.words?.[0];
+    const startMs = first
+      ? this.segmentStartMs + first.startMs - VERIFY_MARGIN_MS
+      : wakeEndMs - WAKE_END_SEARCH_MS;
+    const at = (ms: number) => Math.round((Math.max(0, ms) * this.rate) / 1000);
+    const seg = this.preroll!.since(at(startMs), at(wakeEndMs + VERIFY_MARGIN_MS));
+    const vr = this.rec!.decodeSegment!(verify.grammar, seg);
+    const v = judge(
+      vr,
+      { heard: true, longestMs: (seg.length * 1000) / this.rate },
+      { rejection: true, threshold: verify.threshold },
+    );
+    return { confidence: v.confidence, verdict: v.verdict };
   }
 
   /** Where the wake phrase ended (stream ms): its last word's end, when the search reports it plausibly. */
@@ -266,7 +318,7 @@ class UtteranceRunner {
 
   private transcript(g: CompiledGrammar, endedBy: Transcript['endedBy'], endAt: number): Transcript {
     const t0 = performance.now();
-    const r = this.rec!.finish();
+    const r = this.rec!.finish(this.task.alternatives ?? 0);
     const rejection = g.kind === 'grammar' && g.rejection;
     const tJudge = performance.now();
     const v = judge(r, this.vad.seen, { rejection, threshold: this.task.rejectThreshold });
@@ -301,6 +353,7 @@ class UtteranceRunner {
       ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
       ...(heardText !== undefined ? { heardText } : {}),
       timing,
+      ...(scoresOf(r) ? { scores: scoresOf(r)! } : {}),
       engine: this.engine.name,
       grammar: g.name,
       audioMs: Math.round(this.audioMs()),
@@ -363,3 +416,10 @@ class UtteranceRunner {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function scoresOf(r: RecognitionResult): Transcript['scores'] | undefined {
+  const a = r.acoustic;
+  const llr = llrOf(r);
+  if (!a || llr === undefined || a.speechLlr === undefined || !a.wordLlr?.length) return undefined;
+  return { llr: round1(llr), speechLlr: round1(a.speechLlr), minWordLlr: round1(Math.min(...a.wordLlr)) };
+}

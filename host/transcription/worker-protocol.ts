@@ -22,7 +22,7 @@ export interface CompileTask {
   kind: 'compile';
   name: string;
   spec: GrammarSpec;
-  keyphrase?: { threshold?: number };
+  keyphrase?: { threshold?: number; verifyThreshold?: number };
   freeFormFallback: boolean;
   /** Judge results against a phone loop (confidence + verdict). */
   rejection: boolean;
@@ -47,6 +47,8 @@ export interface UtteranceTask {
   eventPort: MessagePort;
   /** Confidence below which a result is rejected. */
   rejectThreshold: number;
+  /** n-best alternatives wanted in the final (StreamOptions.alternatives). */
+  alternatives?: number;
   /** The board's microphone adaptation from its previous utterance (any worker). */
   adaptation?: number[];
 }

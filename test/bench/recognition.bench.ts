@@ -85,6 +85,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
             right: s.right,
             command: s.command,
             timing: s.d.transcript.timing,
+            scores: s.d.transcript.scores,
           })),
         ),
       );

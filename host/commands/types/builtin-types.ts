@@ -4,7 +4,7 @@
  */
 import type { GrammarNode } from '../../grammar/spec.js';
 import { COLORS, type Rgb } from './color.js';
-import { durationGrammar, durationSpans } from './duration.js';
+import { DEFAULT_DURATION_MAX_MS, durationGrammar, durationSpans, parseDurationMax } from './duration.js';
 import { alt, opt, type ParamType, phrase, seq, word } from './param-type.js';
 import { numberSpans, spellNumber, TENS, UNITS } from './spoken-numbers.js';
 
@@ -35,7 +35,13 @@ function structuredNumberGrammar(range: NumberRange | undefined): GrammarNode {
     ['million', 1_000_000],
   ] as const) {
     if (max < size) break;
-    n = alt(seq(below1000, word(scale), opt(seq(opt(word('and')), n))), n);
+    // The multiplier only as large as the range allows ("count primes up to fifty million": 1..50).
+    const most = Math.floor(max / size);
+    const multiplier =
+      most < ENUMERATE_MAX
+        ? alt(...Array.from({ length: most }, (_, i) => phrase(spellNumber(i + 1).join(' '))))
+        : below1000;
+    n = alt(seq(multiplier, word(scale), opt(seq(opt(word('and')), n))), n);
   }
   return range === undefined || range.min <= 0 ? alt(word('zero'), n) : n;
 }
@@ -67,12 +73,20 @@ export const NumberType: ParamType<number, NumberRange> = {
   grammarKey: (range) => (range ? `${range.min}_${range.max}`.replaceAll('-', 'm') : 'any'),
 };
 
-/** Duration in milliseconds. */
-export const DurationType: ParamType<number> = {
+/**
+ * Duration in milliseconds, at most the declaration's maximum (`Duration(2h)`; default a day). Its
+ * grammar names each unit at most once, with amounts no larger than the maximum allows.
+ */
+export const DurationType: ParamType<number, number> = {
   name: 'Duration',
   kind: 'typed',
-  spans: (tokens, start) => durationSpans(tokens, start),
-  grammar: (_arg, ref) => durationGrammar(ref('Number', '1..999999')),
+  parseArg: parseDurationMax,
+  *spans(tokens, start, max) {
+    const most = max ?? DEFAULT_DURATION_MAX_MS;
+    for (const s of durationSpans(tokens, start)) if (s.value <= most) yield s;
+  },
+  grammar: (max, ref) => durationGrammar(max ?? DEFAULT_DURATION_MAX_MS, (n) => ref('Number', `2..${n}`)),
+  grammarKey: (max) => String(max ?? DEFAULT_DURATION_MAX_MS),
 };
 
 export const OnOffType: ParamType<boolean> = {

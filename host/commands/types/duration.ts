@@ -92,22 +92,93 @@ export function durationSpans(t: readonly string[], start: number): { value: num
     .map((r) => ({ value: Math.round(r.ms), end: r.end }));
 }
 
-/** The grammar of a duration; `number` refers to the rule of spoken numbers. */
-export function durationGrammar(number: GrammarNode): GrammarNode {
-  const unit = alt(...DURATION_UNITS.map(word));
+/** The default most a `Duration` accepts when its declaration names none: a day. */
+export const DEFAULT_DURATION_MAX_MS = 86_400_000;
+
+/**
+ * The argument of `Duration(max)`: the longest duration the parameter accepts, as a number and a unit
+ * (`Duration(90s)`, `Duration(2h)`, `Duration(45 minutes)`, `Duration(7d)`) → ms.
+ */
+export function parseDurationMax(arg: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)\s*$/.exec(arg);
+  if (!m)
+    throw new Error(
+      `expected a longest duration like Duration(2h), Duration(90s) or Duration(7d), got Duration(${arg})`,
+    );
+  const unit = m[2]!.startsWith('s')
+    ? 1_000
+    : m[2]!.startsWith('m')
+      ? 60_000
+      : m[2]!.startsWith('h')
+        ? 3_600_000
+        : 86_400_000;
+  const ms = Math.round(Number(m[1]) * unit);
+  if (ms < 1_000) throw new Error(`Duration(${arg}) is shorter than a second`);
+  return ms;
+}
+
+/** Grammar units, longest first: singular, plural, length in ms, most of it after a longer unit. */
+const GRAMMAR_UNITS = [
+  ['day', 'days', 86_400_000, 99],
+  ['hour', 'hours', 3_600_000, 23],
+  ['minute', 'minutes', 60_000, 59],
+  ['second', 'seconds', 1_000, 59],
+] as const;
+type Unit = (typeof GRAMMAR_UNITS)[number];
+
+/** The most of one unit a spoken part names ("ninety seconds", "forty five minutes"). */
+const MAX_AMOUNT = 99;
+
+/**
+ * The grammar of a duration up to `maxMs`: each unit at most once, longest first ("one hour and
+ * ten minutes"), amounts only as large as the maximum allows (at most 99 of a unit; after a longer
+ * unit, at most what carries over: 23 hours, 59 minutes, 59 seconds), "one"/"a" ("an" for hour) with
+ * the singular and larger amounts with the plural, plus "half an hour", "a quarter of an hour",
+ * "three quarters of an hour" and "an hour and a half". `amount(n)` is the grammar of 2..n.
+ * A part followed by shorter ones leaves room for them, so sums stay within the maximum when it is a
+ * whole number of its longest unit (the default, a day); otherwise the matcher drops the excess.
+ */
+export function durationGrammar(maxMs: number, amount: (max: number) => GrammarNode): GrammarNode {
+  const units = GRAMMAR_UNITS.filter(([, , ms]) => ms <= maxMs);
   const half = seq(word('and'), word('a'), word('half'));
-  const aOrAn = alt(word('a'), word('an'));
-  const part = alt(
-    seq(word('half'), aOrAn, unit),
-    seq(
-      alt(word('a'), word('one'), word('three')),
-      alt(word('quarter'), word('quarters')),
-      word('of'),
-      aOrAn,
-      unit,
-    ),
-    seq(alt(number, word('a'), word('an')), half, unit), // "one and a half hours"
-    seq(alt(number, word('a'), word('an')), unit, opt(half)), // "an hour and a half"
-  );
-  return seq(part, opt({ kind: 'repeat', node: seq(opt(word('and')), part) }));
+  const article = (singular: string) => word(singular === 'hour' ? 'an' : 'a');
+  const part = ([singular, plural]: Unit, most: number): GrammarNode | undefined => {
+    if (most < 1) return undefined;
+    const options: GrammarNode[] = [seq(alt(word('one'), article(singular)), word(singular))];
+    if (most >= 2) options.push(seq(amount(most), word(plural)));
+    return alt(...options);
+  };
+  // Parts in decreasing unit order, each unit at most once: "two hours and ten minutes".
+  const from = (i: number, leading: boolean): GrammarNode | undefined => {
+    const options: GrammarNode[] = [];
+    for (let k = i; k < units.length; k++) {
+      const u = units[k]!;
+      const cap = Math.min(MAX_AMOUNT, leading ? Number.POSITIVE_INFINITY : u[3]);
+      const alone = part(u, Math.min(cap, Math.floor(maxMs / u[2])));
+      if (alone) options.push(alone);
+      const next = units[k + 1];
+      const followed = next ? part(u, Math.min(cap, Math.floor((maxMs - next[2]) / u[2]))) : undefined;
+      const rest = next ? from(k + 1, false) : undefined;
+      if (followed && rest) options.push(seq(followed, opt(word('and')), rest));
+    }
+    return options.length ? alt(...options) : undefined;
+  };
+  const options: GrammarNode[] = [];
+  const parts = from(0, true);
+  if (parts) options.push(parts);
+  // Fractions: half / quarters of a minute, an hour or a day, and "an hour and a half".
+  const fractionUnits = units.filter(([, , ms]) => ms >= 60_000).map((u) => u[0]);
+  if (fractionUnits.length) {
+    const ofUnit = alt(...fractionUnits.map((u) => seq(article(u), word(u))));
+    options.push(seq(word('half'), ofUnit));
+    options.push(
+      seq(alt(word('a'), word('three')), alt(word('quarter'), word('quarters')), word('of'), ofUnit),
+    );
+  }
+  for (const [singular, plural, ms] of units) {
+    if (ms < 60_000 || 1.5 * ms > maxMs) continue;
+    options.push(seq(article(singular), word(singular), half)); // "an hour and a half"
+    options.push(seq(word('one'), half, word(plural))); // "one and a half hours"
+  }
+  return alt(...options);
 }

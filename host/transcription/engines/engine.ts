@@ -14,7 +14,16 @@ export interface RecognitionResult {
    * pocketsphinx: acoustic scores of the best grammar path and (with rejection) of the phone loop over
    * the same frames; their difference per frame is the likelihood ratio rejection judges.
    */
-  acoustic?: { ascr: number; frames: number; referenceAscr?: number; referenceMs?: number };
+  acoustic?: {
+    ascr: number;
+    frames: number;
+    referenceAscr?: number;
+    referenceMs?: number;
+    /** Per word of the hypothesis: (its acoustic score − the phone loop's over the same frames) / frames. */
+    wordLlr?: number[];
+    /** The same over all the hypothesis's words together (silence and fillers left out). */
+    speechLlr?: number;
+  };
   /**
    * vosk: the words the recogniser could not place in the grammar ("[unk]") and its word
    * confidences (0..1), which rejection judges instead.
@@ -31,11 +40,20 @@ export interface Recognizer {
   /** Current partial hypothesis ('' when none). */
   partial(): string;
   /** Ends the utterance and returns the final hypothesis. */
-  finish(): RecognitionResult;
+  /**
+   * Ends the utterance and returns its best reading; with `alternatives` (hark explain) also the
+   * n-best list, which on a large grammar's lattice can take far longer than the decode itself.
+   */
+  finish(alternatives?: number): RecognitionResult;
   /** Gives the decoder back to its engine (cheap: it is reused by the next utterance). */
   release(): void;
   /** What the recognizer has learnt about the board's microphone (pocketsphinx: cepstral mean). */
   adaptation?(): number[] | undefined;
+  /**
+   * Decodes `samples` alone with grammar `g` (and its phone-loop reference when `g` has rejection),
+   * beside the running utterance, starting from the board's mean: the wake stage's verification.
+   */
+  decodeSegment?(g: CompiledGrammar, samples: Int16Array): RecognitionResult;
   /** After finish(): the general language model's reading of the utterance (fallback commands). */
   freeFormText?(): string;
 }

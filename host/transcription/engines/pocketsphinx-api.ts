@@ -29,10 +29,6 @@ export interface PsApi {
   ps_nbest_next: Fn;
   ps_nbest_hyp: Fn;
   ps_nbest_free: Fn;
-  fe_init_auto_r: Fn;
-  fe_process_utt: Fn;
-  fe_free_2d: Fn;
-  fe_free: Fn;
   ps_set_search: Fn;
   ps_start_utt: Fn;
   ps_process_raw: Fn;
@@ -113,12 +109,6 @@ export function loadPocketsphinx(): PsApi {
     ps_nbest_next: p('void *ps_nbest_next(void *nbest)'),
     ps_nbest_hyp: p('const char *ps_nbest_hyp(void *nbest, _Out_ int *score)'),
     ps_nbest_free: p('void ps_nbest_free(void *nbest)'),
-    fe_init_auto_r: s('void *fe_init_auto_r(void *config)'),
-    fe_process_utt: s(
-      'int fe_process_utt(void *fe, const int16_t *spch, size_t nsamps, _Out_ void **cep_block, _Out_ int *nframes)',
-    ),
-    fe_free_2d: s('void fe_free_2d(void *arr)'),
-    fe_free: s('int fe_free(void *fe)'),
     ps_set_search: p('int ps_set_search(void *ps, const char *name)'),
     ps_start_utt: p('int ps_start_utt(void *ps)'),
     ps_process_raw: p(

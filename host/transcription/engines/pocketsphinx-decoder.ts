@@ -24,6 +24,18 @@ export interface DecodedUtterance {
   ascr: number;
   /** Frames of the utterance. */
   frames: number;
+  /** Every segment of the best path (fillers too), frames from the utterance start, with its acoustic score. */
+  segments: Segment[];
+}
+
+/** A segment of a best path. */
+export interface Segment {
+  word: string;
+  /** First and last frame (inclusive), from the utterance start. */
+  sf: number;
+  ef: number;
+  ascr: number;
+  filler: boolean;
 }
 
 /** A search a decoder can compile. */
@@ -41,6 +53,8 @@ export type SearchSpec =
   | { kind: 'lm'; hash: string; name: string; path: string };
 
 export class PsDecoder {
+  /** The board whose stream this decoder served last (its live mean fits that microphone). */
+  lastBoard: string | undefined;
   /** Compiled searches: hash → kind. */
   private readonly searches = new Map<string, SearchSpec['kind']>();
   private current: SearchSpec['kind'] | undefined;
@@ -180,7 +194,7 @@ export class PsDecoder {
   result(): DecodedUtterance {
     const text = clean((this.a.ps_get_hyp(this.ps, this.score) as string | null) ?? '');
     const frames = this.uttFrames;
-    if (text === '') return { text, words: [], ascr: 0, frames };
+    if (text === '') return { text, words: [], ascr: 0, frames, segments: [] };
     // Segment frames of a streaming pass are numbered from somewhere in the decoder's history, not
     // from the utterance start (observed with 5prealpha), while the last segment (the closing
     // silence) always ends on the utterance's last frame: that anchors the utterance's frame 0.
@@ -205,16 +219,24 @@ export class PsDecoder {
         endMs: Math.max(0, g.ef + 1 - base) * FRAME_MS,
         confidence: clamp01(this.a.logmath_exp(this.lmath, g.prob) as number),
       }));
-    return { text, words, ascr: segs.reduce((s, g) => s + g.ascr, 0), frames };
+    const segments = segs.map((g) => ({
+      word: g.word,
+      sf: Math.max(0, g.sf - base),
+      ef: Math.max(0, g.ef - base),
+      ascr: g.ascr,
+      filler: FILLERS.test(g.word),
+    }));
+    return { text, words, ascr: segs.reduce((s, g) => s + g.ascr, 0), frames, segments };
   }
 
   /** Up to `n` distinct hypotheses of the ended utterance, best first, with their path scores. */
-  nbest(n: number): { text: string; score: number }[] {
+  nbest(n: number, budgetMs = Number.POSITIVE_INFINITY): { text: string; score: number }[] {
+    const until = performance.now() + budgetMs;
     const out: { text: string; score: number }[] = [];
     const seen = new Set<string>();
     let it = this.a.ps_nbest(this.ps);
     // A lattice yields many paths with the same words (other segmentations): bound the walk.
-    for (let steps = 0; it && out.length < n && steps < n * 20; steps++) {
+    for (let steps = 0; it && out.length < n && steps < n * 20 && performance.now() < until; steps++) {
       const text = clean((this.a.ps_nbest_hyp(it, this.score) as string | null) ?? '');
       if (text !== '' && !seen.has(text)) {
         seen.add(text);

@@ -7,14 +7,12 @@
  * plus ps_add_word: ~7 ms and ~6 MB a decoder instead of ~80 ms and ~30 MB with the whole 134,723-word
  * dictionary), kept ahead of need — every grammar the service prepares is compiled on the free
  * decoders, and a spare decoder is built in the background whenever the last one is taken — plus the
- * phone-loop reference decoders of rejection, one front end for cold-start cepstral means, and each
- * board's mean.
+ * phone-loop reference decoders of rejection, and each board's cepstral mean.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarkError } from '../../../base/errors.js';
 import type { CompiledGrammar } from '../types.js';
-import { CepstralMean } from './cepstral-mean.js';
 import type { Engine, Recognizer } from './engine.js';
 import { PHONE_LOOP_SEARCH, REFERENCE_DECODER_ARGS } from './phone-loop.js';
 import { loadPocketsphinx, type PsApi } from './pocketsphinx-api.js';
@@ -73,7 +71,6 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   private readonly grammars = new Map<string, CompiledGrammar>();
   /** Each board's cepstral mean, from its last utterance in this worker (bounded, oldest dropped). */
   private readonly boardMeans = new Map<string, Float32Array>();
-  private means: CepstralMean | undefined;
   private freeFormDecoder: PsDecoder | undefined;
   private refillScheduled = false;
   private closed = false;
@@ -105,6 +102,7 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   prepare(g: CompiledGrammar): void {
     if (this.grammars.has(g.hash)) return;
     this.grammars.set(g.hash, g);
+    if (g.kind === 'keyphrase' && g.verify) this.grammars.set(g.verify.grammar.hash, g.verify.grammar);
     this.scheduleRefill();
   }
 
@@ -116,16 +114,18 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
 
   // ---- RecognizerPool --------------------------------------------------------------------------
 
-  grammarDecoder(g: CompiledGrammar): PsDecoder {
+  grammarDecoder(g: CompiledGrammar, board: string | undefined): PsDecoder {
     this.prepare(g);
-    const i = this.free.findIndex((d) => d.has(g.hash));
+    let i = board === undefined ? -1 : this.free.findIndex((d) => d.lastBoard === board && d.has(g.hash));
+    if (i < 0) i = this.free.findIndex((d) => d.has(g.hash));
     const d = i >= 0 ? this.free.splice(i, 1)[0]! : (this.free.pop() ?? this.newDecoder('grammar'));
     this.scheduleRefill();
     return d;
   }
 
-  referenceDecoder(): { decoder: PsDecoder; search: SearchSpec } {
-    const d = this.freeRefs.pop() ?? this.newDecoder('reference');
+  referenceDecoder(board: string | undefined): { decoder: PsDecoder; search: SearchSpec } {
+    const i = board === undefined ? -1 : this.freeRefs.findIndex((d) => d.lastBoard === board);
+    const d = (i >= 0 ? this.freeRefs.splice(i, 1)[0] : this.freeRefs.pop()) ?? this.newDecoder('reference');
     this.scheduleRefill();
     return { decoder: d, search: PHONE_LOOP_SEARCH };
   }
@@ -144,15 +144,6 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     if (!g.jsgf)
       throw new HarkError('HARK_ERR_TRANSCRIPTION_GRAMMAR', `grammar '${g.name}' has no JSGF form`);
     return { kind: 'jsgf', hash: g.hash, name: g.name, jsgf: g.jsgf, lexicon: g.lexicon ?? [] };
-  }
-
-  meanOf(samples: Int16Array): Float32Array | undefined {
-    if (!this.means) {
-      const d = this.all[0];
-      if (!d || d.cepsize === 0) return undefined;
-      this.means = new CepstralMean(this.api, d.config, d.cepsize);
-    }
-    return this.means.of(samples);
   }
 
   freeForm(samples: Int16Array): string {
@@ -189,7 +180,6 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.closed = true;
     for (const d of this.all) d.free();
     this.freeFormDecoder?.free();
-    this.means?.close();
     this.all.length = 0;
     this.free.length = 0;
     this.freeRefs.length = 0;
