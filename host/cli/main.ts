@@ -30,6 +30,10 @@ export const SUBCOMMANDS: Record<string, { summary: string; module: string }> = 
     summary: 'list the commands a pack defines: names, patterns, options',
     module: './commands-cmd.js',
   },
+  explain: {
+    summary: 'explain what hark hears in a WAV: alternatives, confidence, verdict, patterns, timing',
+    module: './explain.js',
+  },
   ports: { summary: 'list serial ports and which look like hark boards', module: './ports.js' },
   doctor: {
     summary: 'check engines, models, espeak-ng, socat, serial permissions and udev',

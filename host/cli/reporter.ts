@@ -20,6 +20,7 @@ export type CliEventKind =
   | 'listening'
   | 'wake'
   | 'transcript'
+  | 'explain'
   | 'command'
   | 'response'
   | 'led'

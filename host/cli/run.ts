@@ -17,14 +17,15 @@ import { HarkPipeline, type PipelineEvent } from '../pipeline.js';
 import { configDirOf, LOG_OPTIONS, loggerFor, parseCommandArgs } from './args.js';
 import { describeBoardFrame, describeHello, describeStats, logBoardFrame } from './board-log.js';
 import { EXAMPLE_PACK } from './example-pack.js';
+import { type ExplainHost, explainLive } from './explain.js';
 import type { MainIo } from './main.js';
-import { CliReporter } from './reporter.js';
+import { type CliEvent, CliReporter } from './reporter.js';
 import { Shutdown } from './shutdown.js';
 
 /** How often --verbose logs each board's link counters. */
 const COUNTERS_EVERY_MS = 30_000;
 
-const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--dashboard] [--mqtt URL] [--satellite] [--json] [--verbose] [--log-level L]
+const HELP = `usage: hark run [--port PATH]... [--profile ID] [--commands FILE]... [--wake] [--explain] [--dashboard] [--mqtt URL] [--satellite] [--json] [--verbose] [--log-level L]
 
 Serves every board: listens, recognises, runs commands and answers on the board.
   --port PATH       serial device to serve (repeatable; waited for while missing); default: config "port",
@@ -32,6 +33,7 @@ Serves every board: listens, recognises, runs commands and answers on the board.
   --profile ID      board profile for --port (line settings); default: from the board's HELLO
   --commands FILE   command module to load (repeatable); default: config "commands", else the example pack
   --wake            hands-free: listen for the wake phrase (config listenMode=wake)
+  --explain         explain every utterance: alternatives, confidence, verdict, patterns, time per stage
   --dashboard       serve the live dashboard on http://127.0.0.1:8787/ (config dashboard.*)
   --dashboard-host H  listen there instead (anything but loopback needs a token; one is generated and printed)
   --dashboard-port N  port of the dashboard (0: any free one)
@@ -104,6 +106,7 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     profile: { type: 'string' },
     commands: { type: 'string', multiple: true },
     wake: { type: 'boolean' },
+    explain: { type: 'boolean' },
     dashboard: { type: 'boolean' },
     'dashboard-host': { type: 'string' },
     'dashboard-port': { type: 'string' },
@@ -129,6 +132,8 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
   // The profile's baud rate wins unless the user chose one (file or HARK_BAUD_RATE).
   const explicitBaud = report.sources['baudRate'] !== 'default';
   if (values.wake) config.listenMode = 'wake';
+  // n-best alternatives cost a lattice walk per utterance: only when they are printed.
+  if (values.explain) config.transcription.alternatives = 5;
   applyNetFlags(config, values);
   const commandModules = asList(values.commands as never);
   const modules = commandModules.length ? commandModules : config.commands ? undefined : [EXAMPLE_PACK];
@@ -223,6 +228,10 @@ export async function run(argv: string[], io: MainIo): Promise<number> {
     shutdown.add(async () => {
       for (const b of pipeline.boards) await logCounters(b.boardId, 'info');
     });
+    if (values.explain)
+      explainLive(pipeline as unknown as ExplainHost, (lines, data) =>
+        out.event(data as unknown as CliEvent, lines.join('\n')),
+      );
     out.note(`commands: ${pipeline.registry.commands.map((c) => c.name).join(', ')}`);
     // Every handshake, also of a board plugged in later or back after a reset.
     pipeline.on('board', (info: BoardInfo) =>

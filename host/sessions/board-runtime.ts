@@ -267,6 +267,7 @@ export class BoardRuntime {
           finalizeOnSilence: plan.endOnSilence,
           noSpeechMs: config.noSpeechTimeoutMs,
         },
+        ...(config.transcription.alternatives > 0 ? { alternatives: config.transcription.alternatives } : {}),
       });
     } catch (e) {
       link.discardAudio(this.boardId, stream);

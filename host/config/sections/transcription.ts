@@ -23,11 +23,17 @@ export const TRANSCRIPTION_KEYS = {
         'JavaScript heap limit of each ASR worker, MB (native model memory is not counted)',
       ),
       rejectThreshold: number(
-        0.3,
+        0.2,
         { minimum: 0, maximum: 1 },
         'results below this confidence are rejected (0: accept everything the grammar fits)',
       ),
       spareDecoders: integer(1, 0, 64, 'decoders each ASR worker keeps built ahead of the next utterance'),
+      alternatives: integer(
+        0,
+        0,
+        20,
+        'n-best alternatives in each transcript event (hark run --explain sets 5; each costs a lattice walk)',
+      ),
       adaptationFile: path(
         '',
         "a JSON file (0600) keeping each board's microphone adaptation across restarts (empty: none)",
