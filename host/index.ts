@@ -93,7 +93,7 @@ export {
   type HelloAckOptions,
   helloAckFor,
 } from './serialport/hark-serial-stream.js';
-export type { LoadProgress } from './transcription/types.js';
+export type { GrammarReport, LoadProgress } from './transcription/types.js';
 export type { RemoteAsrOptions, RemoteTtsOptions, WyomingOptions } from './wyoming/index.js';
 
 /** The default export groups the API: `hark.command(...)`, `hark.defineType(...)`. */

@@ -22,7 +22,7 @@ export const LLR_CALIBRATION = {
 } as const;
 
 /** The default of `transcription.rejectThreshold`: results below this confidence are rejected. */
-export const DEFAULT_REJECT_THRESHOLD = 0.3;
+export const DEFAULT_REJECT_THRESHOLD = 0.2;
 
 /** What the voice detector saw in the utterance. */
 export interface SpeechSeen {

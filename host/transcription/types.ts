@@ -34,7 +34,7 @@ export interface TranscriptionOptions {
    * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
    */
   maxHeapMb?: number;
-  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.3. */
+  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.2. */
   rejectThreshold?: number;
   /** Free decoders each worker keeps ready (built ahead of need, every grammar compiled); default 1. */
   spareDecoders?: number;

@@ -9,13 +9,12 @@ import type { GrammarSpec } from '../grammar/spec.js';
 
 /**
  * Keyphrase thresholds at sensitivity 0 and 1 (log-linear between). pocketsphinx accepts a keyphrase
- * when its path beats the phone loop by more than the threshold: a larger threshold (1e-20) means a
- * phrase must be heard very clearly, a smaller one (1e-100) accepts it readily. Measured on "hey
- * computer" + a command in the corpus's 13 voices (26 clips) and 120 s of the background corpus:
- * 1e-50 missed 14/26 with 0 false wakes, 1e-60 (the default, sensitivity 0.5) 7/26 and 0,
- * 1e-80 2/26 and 3, 1e-100 0/26 and 20.
+ * when its path beats the phone loop by more than the threshold: a larger threshold (1e-40) means a
+ * phrase must be heard very clearly, a smaller one (1e-120) accepts it readily. The default (0.5,
+ * 1e-80) was chosen on "hey computer" + a command in the corpus's 13 voices and the background corpus
+ * (test/bench/recognition-wake.bench.ts; figures in host/transcription/README.md).
  */
-export const WAKE_THRESHOLD_RANGE = { strict: 1e-20, lenient: 1e-100 } as const;
+export const WAKE_THRESHOLD_RANGE = { strict: 1e-40, lenient: 1e-120 } as const;
 
 /** The keyphrase threshold of a sensitivity in [0, 1] (higher: fewer misses, more false wakes). */
 export function wakeThreshold(sensitivity: number): number {
@@ -28,6 +27,17 @@ export function wakeThreshold(sensitivity: number): number {
   const lo = Math.log10(WAKE_THRESHOLD_RANGE.strict);
   const hi = Math.log10(WAKE_THRESHOLD_RANGE.lenient);
   return 10 ** (lo + (hi - lo) * sensitivity);
+}
+
+/** The default of `listening.wakeSensitivity`. */
+export const DEFAULT_WAKE_SENSITIVITY = 0.5;
+
+/**
+ * What a sensitivity compiles to: the keyphrase threshold, and — when detections are verified — the
+ * confidence the wake segment's verification must reach.
+ */
+export function wakeThresholds(sensitivity: number): { threshold: number; verifyThreshold?: number } {
+  return { threshold: wakeThreshold(sensitivity) };
 }
 
 /** The one-phrase grammar of a wake phrase (lowercase words). */
@@ -54,7 +64,11 @@ export const wakeGrammarName = (w: WakeSetting): string => `wake:${w.phrase}@${w
 
 /** What compiles a grammar (the transcription service). */
 export interface GrammarCompiler {
-  setGrammar(name: string, spec: GrammarSpec, opts: { keyphrase: { threshold: number } }): Promise<unknown>;
+  setGrammar(
+    name: string,
+    spec: GrammarSpec,
+    opts: { keyphrase: { threshold: number; verifyThreshold?: number } },
+  ): Promise<unknown>;
 }
 
 /**
@@ -80,9 +94,7 @@ export async function compileWakeGrammars(
     );
   }
   for (const [name, w] of settings) {
-    await asr.setGrammar(name, wakePhraseSpec(w.phrase), {
-      keyphrase: { threshold: wakeThreshold(w.sensitivity) },
-    });
+    await asr.setGrammar(name, wakePhraseSpec(w.phrase), { keyphrase: wakeThresholds(w.sensitivity) });
   }
   return (boardId) => byBoard.get(boardId) ?? fallbackName;
 }

@@ -14,7 +14,7 @@ test('speech without the wake phrase opens nothing; the wake phrase then a comma
   const h = await Harness.start({
     commands: demo,
     asrThreads: 1,
-    config: { listenMode: 'wake', wakePhrase: 'hey computer', wakeSensitivity: 0.8 },
+    config: { listenMode: 'wake', wakePhrase: 'hey computer' },
   });
   try {
     const silence = { sampleRate: 16000, samples: new Int16Array(1600) };
