@@ -55,6 +55,8 @@ export type SearchSpec =
 export class PsDecoder {
   /** The board whose stream this decoder served last (its live mean fits that microphone). */
   lastBoard: string | undefined;
+  /** The live mean when the decoder was built: the model's prior. */
+  readonly initialMean: Float32Array | undefined;
   /** Compiled searches: hash → kind. */
   private readonly searches = new Map<string, SearchSpec['kind']>();
   private current: SearchSpec['kind'] | undefined;
@@ -82,6 +84,7 @@ export class PsDecoder {
     const ok = !!prefix?.cmn_struct && prefix.cepsize > 0 && prefix.cepsize <= 64;
     this.cmn = ok ? prefix.cmn_struct : undefined;
     this.cepsize = ok ? prefix.cepsize : 0;
+    this.initialMean = this.getMean();
   }
 
   /** The decoder's configuration (for a front end with the same settings). */

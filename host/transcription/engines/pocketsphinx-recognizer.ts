@@ -68,7 +68,10 @@ export class PsRecognizer implements Recognizer {
    */
   private adopt(d: PsDecoder): void {
     if (d.lastBoard !== this.board) {
-      if (this.mean) d.setMean(this.mean);
+      // A board never heard before starts from the model's prior, never from the last board's mean:
+      // which decoder the pool hands out must not change what is recognised.
+      const mean = this.mean ?? d.initialMean;
+      if (mean) d.setMean(mean);
       d.lastBoard = this.board;
     }
   }
