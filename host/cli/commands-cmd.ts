@@ -8,7 +8,7 @@ import { ExitCode } from '../../base/errors.js';
 import { CommandRegistry, exportGrammar, loadCommandModule } from '../commands/index.js';
 import { ConfigStore } from '../config/index.js';
 import { configDirOf, parseCommandArgs } from './args.js';
-import { EXAMPLE_PACK } from './example-pack.js';
+import { commandModulesOf } from './example-pack.js';
 import type { CliIo } from './io.js';
 import { CliReporter } from './reporter.js';
 
@@ -30,13 +30,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const out = CliReporter.forCommand(io, values);
   const dir = configDirOf(values);
   const config = new ConfigStore(dir ? { cwd: dir } : {}).resolve();
-  const given = (values['commands'] as string[] | undefined) ?? [];
-  const modules = given.length
-    ? given
-    : config.commands
-      ? config.commands.split(',').filter(Boolean)
-      : [EXAMPLE_PACK];
   const registry = new CommandRegistry();
+  const modules = commandModulesOf(values['commands'] as string[] | undefined, config.commands);
   for (const m of modules) await loadCommandModule(registry, m);
   const width = Math.max(...registry.commands.map((c) => c.name.length));
   for (const c of registry.commands) {

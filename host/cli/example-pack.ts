@@ -8,3 +8,16 @@ import { fileURLToPath } from 'node:url';
 export const EXAMPLE_PACK = fileURLToPath(
   new URL('../../examples/typescript-starter/src/index.js', import.meta.url),
 );
+
+/**
+ * The command modules a CLI command loads: those given with `--commands`, else the config's `commands`
+ * (comma-separated), else the example pack.
+ */
+export function commandModulesOf(
+  given: readonly string[] | undefined,
+  configured: string | undefined,
+): string[] {
+  if (given?.length) return [...given];
+  if (configured) return configured.split(',').filter(Boolean);
+  return [EXAMPLE_PACK];
+}
