@@ -69,24 +69,36 @@ test('play() with µ-law, then stopPlayback() and an AbortSignal both end it wit
 });
 
 test('the emulator detects a host that sends more than its credit (SPEAKER_OVERRUN)', async () => {
-  const err = waitFor<MessageEvent>(link, 'message', (e) => e.message.type === 'ERROR');
+  // Listening from before the first frame, with the rejection handled at once: on a loaded machine the
+  // steps before the await can outlast a timeout, and an unhandled rejection then hides which step it was.
+  const t0 = performance.now();
+  const steps: string[] = [];
+  const step = (what: string) => steps.push(`${what} at ${Math.round(performance.now() - t0)} ms`);
+  const err = waitFor<MessageEvent>(link, 'message', (e) => e.message.type === 'ERROR', 60_000).then(
+    (e) => ({ e }),
+    (error: Error) => ({ error }),
+  );
   const speed = board.speed;
   board.speed = 0.001; // the speaker (nearly) stops playing, so no new credit arrives meanwhile
   try {
+    // listening before the frame goes: the board may handle it before link.send()'s reply reaches us
+    const started = waitFor(board, 'speaker', (e: { event: string }) => e.event === 'start', 60_000);
     await link.send('io', { type: 'SPEAKER_START', stream: 200, codec: 0, sampleRate: 16000 });
-    await waitFor(board, 'speaker', (e: { event: string }) => e.event === 'start');
+    await started;
+    step('started');
     const big = new Uint8Array(1000);
     for (let i = 0; i < 20; i++) await link.send('io', { type: 'SPEAKER_DATA', stream: 200, data: big });
-    const m = (
-      await err.catch(async (e: Error) => {
-        const st = await link.stats('io');
-        throw new Error(
-          `${e.message}; board speaker ${JSON.stringify(board.speaker.stats)}, emulator ${JSON.stringify({ ...board.stats, damagedAudioChunks: undefined })}, link ${JSON.stringify(st)}`,
-        );
-      })
-    ).message;
+    step('20 frames sent');
+    const got = await err;
+    if ('error' in got) {
+      const st = await link.stats('io');
+      throw new Error(
+        `${got.error.message} (${steps.join(', ')}); board speaker ${JSON.stringify(board.speaker.stats)}, emulator ${JSON.stringify({ ...board.stats, damagedAudioChunks: undefined })}, link ${JSON.stringify(st)}`,
+      );
+    }
+    const m = got.e.message;
     assert.equal(m.type === 'ERROR' && m.code, 4);
-    const stopped = waitFor(board, 'speaker', (e: { event: string }) => e.event === 'stopped');
+    const stopped = waitFor(board, 'speaker', (e: { event: string }) => e.event === 'stopped', 60_000);
     await link.send('io', { type: 'SPEAKER_STOP', stream: 200 });
     await stopped; // handled after every SPEAKER_DATA
     assert.equal(board.speaker.stats.overruns, 4, '16 KiB credited: frames 17 to 20 overrun');
