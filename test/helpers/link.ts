@@ -80,6 +80,8 @@ export interface CollectedStream {
   gaps: number;
   last: AudioRouteMessage | undefined;
   done: Promise<AudioRouteMessage>;
+  /** Resolves when the first audio chunk arrived. */
+  firstChunk: Promise<void>;
 }
 
 /**
@@ -98,6 +100,7 @@ export function collectAudio(
     const { port1, port2 } = new MessageChannel();
     ports.push(port1);
     let finish!: (m: AudioRouteMessage) => void;
+    let chunked!: () => void;
     const s: CollectedStream = {
       boardId,
       stream: message.stream,
@@ -107,12 +110,16 @@ export function collectAudio(
       done: new Promise((r) => {
         finish = r;
       }),
+      firstChunk: new Promise((r) => {
+        chunked = r;
+      }),
     };
     streams.push(s);
     port1.on('message', (m: AudioRouteMessage) => {
       if (m.kind === 'chunk') {
         s.chunks.set(m.chunk, keepData ? m.data : empty);
         s.gaps += m.gap;
+        chunked();
       } else {
         s.last = m;
         port1.close();

@@ -160,7 +160,7 @@ test('CAPTURE continuous starts a host-triggered stream and CAPTURE stop ends it
     await link.send('io', { type: 'CAPTURE', action: 1, mode: 1, maxMs: 0 });
     const s = (await start).message;
     assert.equal(s.type === 'AUDIO_START' && s.trigger, 3);
-    await new Promise((r) => setTimeout(r, 200));
+    await got.streams[0]!.firstChunk; // audio flows before the stop
     const end = waitFor<MessageEvent>(link, 'message', (e) => e.message.type === 'AUDIO_END');
     await link.send('io', { type: 'CAPTURE', action: 0, mode: 0, maxMs: 0 });
     const e = (await end).message;
