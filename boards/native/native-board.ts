@@ -9,9 +9,10 @@
  * 'gpio', 'stream-start', 'stream-end', 'log' — plus `waitFor(event, predicate)` to await one.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { HarkError } from '../../base/errors.js';
+import { stopChild } from '../../base/stop-child.js';
 import { waitForEvent } from '../../base/wait-for-event.js';
 import type { Led } from '../../protocol/ts/messages.js';
 import { buildNativeBoard } from './native-build.js';
@@ -184,11 +185,6 @@ export class NativeBoard extends EventEmitter {
   /** Stops the board process (closing its pty) and waits for it to exit. */
   async close(): Promise<void> {
     if (this.exited) return;
-    const exited = once(this.child, 'exit');
-    this.child.stdin.end();
-    const kill = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    this.child.kill('SIGTERM');
-    await exited;
-    clearTimeout(kill);
+    await stopChild(this.child);
   }
 }

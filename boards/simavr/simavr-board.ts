@@ -16,9 +16,10 @@
  * 'reset', 'port', 'wav', 'uart-overrun', 'exit', and 'line' for every line the harness prints.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { HarkError } from '../../base/errors.js';
+import { stopChild } from '../../base/stop-child.js';
 import { waitForEvent } from '../../base/wait-for-event.js';
 import { cobsDecode } from '../../protocol/ts/cobs.js';
 import { crc16 } from '../../protocol/ts/crc16.js';
@@ -347,11 +348,6 @@ export class SimavrBoard extends EventEmitter {
   /** Stops the harness and waits for it to exit. */
   async close(): Promise<void> {
     if (this.exited) return;
-    const exited = once(this.child, 'exit');
-    this.child.stdin.end();
-    const kill = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    this.child.kill('SIGTERM');
-    await exited;
-    clearTimeout(kill);
+    await stopChild(this.child);
   }
 }
