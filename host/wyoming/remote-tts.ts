@@ -1,8 +1,9 @@
 /**
  * Spoken replies from a Wyoming TTS server (wyoming-piper, say), with espeak-ng whenever the server is
  * gone. The README's "Text to Speech" flow: `synthesize` → `audio-start` → `audio-chunk`… →
- * `audio-stop`, one connection per reply. Like espeak-ng today this runs on main (the reply's PCM
- * goes to `link.play()` from here either way); the socket work is asynchronous and small.
+ * `audio-stop`, one connection per reply. The socket work runs on main (it is asynchronous and
+ * small); the reply's PCM is resampled and encoded in the speech worker (`convertAudio`) before
+ * `link.play()`.
  */
 import { EventEmitter } from 'node:events';
 import type { PcmAudio } from '../../base/audio/wav.js';
