@@ -189,6 +189,8 @@ export class HarkPipeline extends EventEmitter {
     let asr: TranscriptionService | undefined;
     let link: LinkManager | undefined;
     let wakeGrammarOf: (boardId: string) => string = () => 'wake';
+    // Beside the ASR workers' start, not after it: the first blocking command must not wait for its worker.
+    const commandWorkers = dispatcher.warm();
     try {
       asr = await TranscriptionService.create({
         ...transcriptionOptions(config.transcription),
@@ -208,6 +210,7 @@ export class HarkPipeline extends EventEmitter {
         );
       }
       link = await LinkManager.start(opts.link ?? {});
+      await commandWorkers;
     } catch (e) {
       await asr?.close();
       await dispatcher.close();
@@ -371,6 +374,11 @@ export class HarkPipeline extends EventEmitter {
   /** Wyoming satellites and remote engines, when configured (`wyoming` option). */
   get wyoming(): WyomingServices | undefined {
     return this.#wyoming;
+  }
+
+  /** The speech worker's reply cache: hits, misses and the bytes it holds. */
+  speechStats(): Promise<import('./tts/speech-service.js').SpeechStats> {
+    return this.#speech.stats();
   }
 
   /** The runtime of a connected board. */

@@ -118,6 +118,14 @@ export class BlockingPool extends EventEmitter {
     }
   }
 
+  /**
+   * Has a worker find these commands now (blocking-worker.ts `preload`: the imports their first call
+   * would do), ahead of that call. Never rejects: a command that fails to load is reported by its call.
+   */
+  async preload(commands: readonly { moduleUrls: string[]; name: string }[]): Promise<void> {
+    await this.#pool.run([...commands], { name: 'preload' }).catch(() => {});
+  }
+
   stats(): BlockingPoolStats {
     return {
       threads: this.#pool.threads.length,

@@ -79,3 +79,24 @@ test('a blocking command built by a helper module is found through the module th
     await local.close();
   }
 });
+
+test('warm() starts the command workers with the blocking commands found, before any call; without blocking commands it starts none', async () => {
+  const warm = new Dispatcher({
+    registry: new CommandRegistry().add(blockingCommands),
+    pool: { minThreads: 1, maxThreads: 1 },
+  });
+  try {
+    await warm.warm();
+    const pool = warm.stats().pool;
+    assert.equal(pool?.threads, 1, 'a worker is up before the first blocking command');
+    assert.equal(pool?.completed, 1, 'it ran the preload (the imports the first call would do)');
+    const [r] = await warm.handle('b', 'busy wait one');
+    assert.equal(r?.text, 'waited 1 ms');
+  } finally {
+    await warm.close();
+  }
+  const none = new Dispatcher({ registry: new CommandRegistry() });
+  await none.warm();
+  assert.equal(none.stats().pool, undefined, 'no blocking command: no worker');
+  await none.close();
+});

@@ -5,7 +5,7 @@ import { SpeechCache } from './speech-cache.js';
 const entry = (n: number) => ({ data: new Uint8Array(n) });
 
 test('the cache serves repeats, evicts the least recently used beyond its size, and shares one synthesis', async () => {
-  const c = new SpeechCache<{ data: Uint8Array }>(100);
+  const c = new SpeechCache<{ data: Uint8Array }>({ maxBytes: 100, maxIdleMs: Number.POSITIVE_INFINITY });
   let made = 0;
   const make = (n: number) => async () => {
     made++;
@@ -27,7 +27,7 @@ test('the cache serves repeats, evicts the least recently used beyond its size, 
 });
 
 test('a failed synthesis is not remembered, and a reply larger than the cache is not stored', async () => {
-  const c = new SpeechCache<{ data: Uint8Array }>(100);
+  const c = new SpeechCache<{ data: Uint8Array }>({ maxBytes: 100, maxIdleMs: Number.POSITIVE_INFINITY });
   await assert.rejects(
     c.get('x', async () => {
       throw new Error('espeak-ng failed');
@@ -38,4 +38,23 @@ test('a failed synthesis is not remembered, and a reply larger than the cache is
   await c.get('huge', async () => entry(1000));
   assert.equal(c.bytes, 10, 'too big to keep: the cache keeps what it had');
   assert.equal((await c.get('x', async () => entry(10))).hit, true);
+});
+
+test('a reply not asked for within maxIdleMs is dropped, so replies whose text changes do not fill the cache', async () => {
+  let now = 0;
+  const c = new SpeechCache<{ data: Uint8Array }>({ maxBytes: 10_000, maxIdleMs: 1000, now: () => now });
+  const make = async () => entry(40);
+  // "It is 14:05", "It is 14:06", …: each asked once, a minute apart in real life.
+  for (let minute = 0; minute < 20; minute++) {
+    await c.get(`It is 14:${minute}`, make);
+    await c.get('Lights on', make); // asked every time: stays
+    now += 600;
+  }
+  assert.equal(c.size, 3, 'the reply asked often and the last two texts; older ones expired');
+  assert.equal(c.bytes, 120);
+  assert.equal(c.expired, 18);
+  assert.equal((await c.get('Lights on', make)).hit, true, 'a reply in use is kept');
+  now += 1001;
+  assert.equal((await c.get('It is 14:19', make)).hit, false, 'idle for longer than maxIdleMs: made again');
+  assert.equal(c.size, 1, 'every entry idle for too long went at that request');
 });

@@ -28,4 +28,10 @@ export interface SpeechStats {
   hits: number;
   misses: number;
   cachedBytes: number;
+  cachedReplies: number;
+  /** Replies dropped for not being asked for within the cache's idle limit. */
+  expired: number;
+  /** malloc_trim calls so far (speech-worker.ts), and the milliseconds they took in all. */
+  nativeTrims: number;
+  nativeTrimMs: number;
 }

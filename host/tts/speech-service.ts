@@ -17,12 +17,27 @@ export type { EncodedSpeech, SpeakerFormat, SpeechStats } from './speech-protoco
 export interface SpeechServiceOptions {
   /**
    * Bytes of encoded replies kept for reuse; 0 turns the cache off. Default 8 MiB (~4 min at 16 kHz
-   * PCM16). The process's one worker takes the value of the service that started it.
+   * PCM16). The process's one worker takes the values of the service that started it.
    */
   cacheBytes?: number;
+  /**
+   * A cached reply not asked for in this long is dropped, ms. Default 5 minutes: replies whose text
+   * changes (the time) are never asked again and would otherwise fill the cache for hours
+   * (speech-cache.ts); a reply asked again later costs one synthesis (2–4 ms).
+   */
+  cacheIdleMs?: number;
+  /**
+   * How often the worker gives the process's free C-heap pages back to the kernel (malloc_trim,
+   * base/native-heap.ts), ms; 0 never. Default 60 s.
+   */
+  trimIntervalMs?: number;
 }
 
 export const DEFAULT_SPEECH_CACHE_BYTES = 8 * 2 ** 20;
+export const DEFAULT_SPEECH_CACHE_IDLE_MS = 5 * 60_000;
+export const DEFAULT_NATIVE_TRIM_INTERVAL_MS = 60_000;
+
+type WorkerSettings = { cacheBytes: number; cacheIdleMs: number; trimIntervalMs: number };
 /** How long close() waits for a worker still loading its module before terminating it anyway. */
 const LOAD_WAIT_MS = 30_000;
 
@@ -39,9 +54,9 @@ interface SharedWorker {
 /** The process's speech worker (see the file comment for why there is one per process). */
 let shared: SharedWorker | undefined;
 
-function acquire(user: SpeechService, cacheBytes: number): SharedWorker {
+function acquire(user: SpeechService, settings: WorkerSettings): SharedWorker {
   if (!shared) {
-    const worker = new Worker(new URL('./speech-worker.js', import.meta.url), { workerData: { cacheBytes } });
+    const worker = new Worker(new URL('./speech-worker.js', import.meta.url), { workerData: settings });
     const loaded = new Promise<void>((resolve) => {
       const onMessage = (m: unknown) => {
         if ((m as { speechWorkerLoaded?: boolean } | null)?.speechWorkerLoaded !== true) return;
@@ -72,16 +87,20 @@ function acquire(user: SpeechService, cacheBytes: number): SharedWorker {
 }
 
 export class SpeechService {
-  readonly #cacheBytes: number;
+  readonly #settings: WorkerSettings;
   #closed = false;
 
   constructor(opts: SpeechServiceOptions = {}) {
-    this.#cacheBytes = opts.cacheBytes ?? DEFAULT_SPEECH_CACHE_BYTES;
+    this.#settings = {
+      cacheBytes: opts.cacheBytes ?? DEFAULT_SPEECH_CACHE_BYTES,
+      cacheIdleMs: opts.cacheIdleMs ?? DEFAULT_SPEECH_CACHE_IDLE_MS,
+      trimIntervalMs: opts.trimIntervalMs ?? DEFAULT_NATIVE_TRIM_INTERVAL_MS,
+    };
   }
 
   /** Starts the worker now, so the first reply does not wait for a thread to load. */
   start(): void {
-    if (!this.#closed) acquire(this, this.#cacheBytes);
+    if (!this.#closed) acquire(this, this.#settings);
   }
 
   /** espeak-ng speech of `text` in the board's format (cached by text, voice, rate and format). */
@@ -106,7 +125,7 @@ export class SpeechService {
 
   async #call<R>(req: SpeechRequest, transfer: ArrayBuffer[] = []): Promise<R> {
     if (this.#closed) throw new Error('the speech service is closed');
-    const w = acquire(this, this.#cacheBytes);
+    const w = acquire(this, this.#settings);
     if (w.pending++ === 0) w.worker.ref();
     try {
       return await w.rpc.call<R>(req, { transfer });

@@ -9,6 +9,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { applyGain } from '../../base/audio/gain.js';
 import { resample } from '../../base/audio/resample.js';
+import { NativeHeap } from '../../base/native-heap.js';
 import { type Transferred, transferred, WorkerRpc } from '../../base/worker-rpc.js';
 import { encodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { synthesize } from './espeak.js';
@@ -31,9 +32,15 @@ async function speak(text: string, voice: string, wpm: number, sampleRate: numbe
   return pcm.sampleRate === sampleRate ? pcm.samples : resample(pcm.samples, pcm.sampleRate, sampleRate);
 }
 
-const cache = new SpeechCache<Omit<EncodedSpeech, 'cached'>>(
-  (workerData as { cacheBytes: number }).cacheBytes,
-);
+const { cacheBytes, cacheIdleMs, trimIntervalMs } = workerData as {
+  cacheBytes: number;
+  cacheIdleMs: number;
+  trimIntervalMs: number;
+};
+const cache = new SpeechCache<Omit<EncodedSpeech, 'cached'>>({
+  maxBytes: cacheBytes,
+  maxIdleMs: cacheIdleMs,
+});
 
 function encode(samples: Int16Array, f: SpeakerFormat): Omit<EncodedSpeech, 'cached'> {
   const gained = applyGain(samples, f.gain);
@@ -51,10 +58,34 @@ function reply(v: Omit<EncodedSpeech, 'cached'>, cached: boolean): Transferred<E
   return transferred({ ...v, data, cached }, [data.buffer]);
 }
 
+/**
+ * The C heap's free pages go back to the kernel every `trimIntervalMs` (base/native-heap.ts says why).
+ * Here because this is the process's one speech worker (speech-service.ts) and it is idle between
+ * replies: the 1–5 ms a trim takes never delays serial I/O, a decode or main's event loop.
+ */
+const trims = { count: 0, totalMs: 0 };
+const heap = trimIntervalMs > 0 ? NativeHeap.load() : undefined;
+if (heap)
+  setInterval(() => {
+    const t0 = performance.now();
+    heap.trim();
+    trims.count++;
+    trims.totalMs += performance.now() - t0;
+  }, trimIntervalMs).unref();
+
 const port = parentPort as MessagePort;
 new WorkerRpc<SpeechRequest, never>(port, {
   onCall: async (req): Promise<Transferred<EncodedSpeech> | SpeechStats> => {
-    if (req.op === 'stats') return { hits: cache.hits, misses: cache.misses, cachedBytes: cache.bytes };
+    if (req.op === 'stats')
+      return {
+        hits: cache.hits,
+        misses: cache.misses,
+        cachedBytes: cache.bytes,
+        cachedReplies: cache.size,
+        expired: cache.expired,
+        nativeTrims: trims.count,
+        nativeTrimMs: Math.round(trims.totalMs * 10) / 10,
+      };
     if (req.op === 'convert') {
       const pcm =
         req.inRate === req.sampleRate ? req.samples : resample(req.samples, req.inRate, req.sampleRate);

@@ -10,13 +10,15 @@ import pack from '../../examples/typescript-starter/src/index.js';
 import { ConfigStore, type HarkConfig } from '../../host/config/index.js';
 import { HarkPipeline } from '../../host/pipeline.js';
 import { pingLoop } from '../helpers/link.js';
+import { MemoryProbe } from './memory-probe.js';
 
 export type HostRequest =
   | { op: 'open'; path: string; waitForBoard?: boolean }
   | { op: 'ping-start'; boardId: string; everyMs?: number }
   | { op: 'ping-stop'; boardId: string }
   | { op: 'blast'; boardId: string; count: number; bytes: number }
-  | { op: 'memory' };
+  | { op: 'memory' }
+  | { op: 'memory-detail'; collectGarbage?: boolean };
 
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const config: HarkConfig = {
@@ -33,6 +35,8 @@ pipeline.on('event', (e) => {
   if (e.event !== 'session') out(e);
 });
 pipeline.on('link', (e) => out({ event: 'link', ...e }));
+// Only when asked for: the inspector session it opens is not part of the host being measured otherwise.
+let probe: MemoryProbe | undefined;
 const loops = new Map<string, ReturnType<typeof pingLoop>>();
 
 async function handle(r: HostRequest): Promise<unknown> {
@@ -64,6 +68,12 @@ async function handle(r: HostRequest): Promise<unknown> {
       for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
       return counts;
     }
+    case 'memory-detail':
+      probe ??= new MemoryProbe();
+      return {
+        ...(await probe.sample({ collectGarbage: r.collectGarbage === true })),
+        speech: await pipeline.speechStats(),
+      };
     case 'memory':
       return { rssMb: process.memoryUsage().rss / 2 ** 20, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
   }

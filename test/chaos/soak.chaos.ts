@@ -7,7 +7,11 @@
  *   soak_rss_mb_after_warmup, soak_rss_mb_end
  *   soak_commands, soak_answers_missed (commands with no response within 15 s)
  *   host_crashes_soak             target 0
+ * With CHAOS_SOAK_TRACE=FILE each sample also records where the memory is (memory-probe.ts: every
+ * thread's V8 heap after a full collection on each — CHAOS_SOAK_TRACE_GC=0: as it is —, glibc malloc,
+ * the reply cache) as one JSON line in FILE. A traced run is a diagnosis: its collections flatter RSS.
  */
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EmulatedBoard } from '../../boards/emulator/emulated-board.js';
 import { spoken } from '../../host/cli/demo-harness.js';
@@ -38,6 +42,7 @@ export async function run(
   // the first 10 minutes, or a third of a shorter soak
   const warmupMs = Math.min(600_000, totalMs / 3);
   const sampleMs = opts.quick ? 1000 : 30_000;
+  const trace = process.env.CHAOS_SOAK_TRACE;
   const host = await HostProcess.start();
   const boards: EmulatedBoard[] = [];
   const samples: { x: number; y: number }[] = [];
@@ -82,7 +87,15 @@ export async function run(
     while (performance.now() - t0 < totalMs && !host.crashed) {
       await new Promise((r) => setTimeout(r, sampleMs));
       const at = performance.now() - t0;
+      // RSS first: the trace's full collections come after and must not flatter it.
       const { rssMb } = await host.request<{ rssMb: number }>({ op: 'memory' });
+      if (trace) {
+        const detail = await host.request<Record<string, unknown>>({
+          op: 'memory-detail',
+          collectGarbage: process.env.CHAOS_SOAK_TRACE_GC !== '0',
+        });
+        appendFileSync(trace, `${JSON.stringify({ atS: Math.round(at / 1000), commands, ...detail })}\n`);
+      }
       if (at >= warmupMs) samples.push({ x: at / 3_600_000, y: rssMb });
       if (Math.round(at / sampleMs) % Math.max(1, Math.round(60_000 / sampleMs)) === 0)
         log(
