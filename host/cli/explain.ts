@@ -134,7 +134,7 @@ export function explainLines(
   );
   if (t.scores) {
     lines.push(
-      `scores:      log-likelihood ratio per frame against the phone loop ${t.scores.llr} (words only ${t.scores.speechLlr}, weakest word ${t.scores.minWordLlr})`,
+      `scores:      log-likelihood ratio per frame against the best state ${t.scores.llr} (words only ${t.scores.speechLlr}, weakest word ${t.scores.minWordLlr})`,
     );
   }
   if (t.alternatives?.length) {

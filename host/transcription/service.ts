@@ -46,12 +46,12 @@ export interface GrammarOptions {
   /**
    * Compile as a keyphrase search (a wake phrase, pocketsphinx only); `threshold` default the service's
    * kwsThreshold. With `verifyThreshold` (0..1) every detection is verified: the wake segment decoded
-   * with the phrase as a grammar, judged against the phone loop like a command, kept only at or above it.
+   * with the phrase as a grammar, judged like a command, kept only at or above it.
    */
   keyphrase?: boolean | { threshold?: number; verifyThreshold?: number };
   /** Give a rejected utterance's words as the general language model hears them (`heardText`); default false. */
   freeFormFallback?: boolean;
-  /** Judge every result against an unconstrained phone loop (confidence + verdict); default true. */
+  /** Judge every result (confidence + verdict against the best state of each frame); default true. */
   rejection?: boolean;
   /** pocketsphinx: words an `any` slot may take; default the grammar's own vocabulary. */
   anyWords?: string[];

@@ -85,7 +85,7 @@ export interface TranscriptWord {
 
 /** Why an utterance was not accepted as a command. */
 export type RejectReason =
-  /** Speech, but not one of the grammar's phrases (it scored far below an unconstrained phone loop). */
+  /** Speech, but not one of the grammar's phrases (it scored far below the best state of each frame). */
   | 'out-of-grammar'
   /** Possibly a command, but its score is below the configured threshold. */
   | 'low-confidence'
@@ -134,9 +134,9 @@ export interface Transcript {
   /** Stage times of this utterance (engines that measure them). */
   timing?: StageTimes;
   /**
-   * What the confidence was computed from (pocketsphinx with rejection): likelihood ratios per frame
-   * of the hypothesis against the phone loop — over the whole capture, over its words, and the
-   * weakest word's. hark explain prints them.
+   * What the confidence was computed from (pocketsphinx): likelihood ratios per frame of the
+   * hypothesis against the best state of each frame — over the whole capture, over its words, and
+   * the weakest word's. hark explain prints them.
    */
   scores?: { llr: number; speechLlr: number; minWordLlr: number };
   engine: 'vosk' | 'pocketsphinx' | 'wyoming';
@@ -185,7 +185,7 @@ export type CompiledGrammar =
       voskGrammar?: string;
       /** Decode a rejected utterance with the engine's language model too (for a fallback command). */
       freeFormFallback: boolean;
-      /** Judge every result (confidence + verdict) against an unconstrained phone loop. */
+      /** Judge every result (confidence + verdict). */
       rejection: boolean;
       /** pocketsphinx: the dictionary entries of the grammar's words (the decoders load only these). */
       lexicon?: [word: string, phones: string][];

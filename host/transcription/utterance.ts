@@ -242,7 +242,7 @@ class UtteranceRunner {
 
   /**
    * Decodes the wake segment (from its first word's start, a little before, to its end) with the
-   * phrase as a grammar, beside a phone loop, and judges it like a command.
+   * phrase as a grammar, and judges it like a command.
    */
   private verifyWake(
     verify: { grammar: CompiledGrammar; threshold: number },
@@ -333,8 +333,8 @@ class UtteranceRunner {
       ...(this.speechEndMs !== undefined ? { speechEndMs: Math.round(this.speechEndMs) } : {}),
       decodeMs: round1(this.decodeMs),
       finalMs: round1(tEnd - t0),
-      // What rejection added after the end of audio: the phone loop's end of utterance and the verdict.
-      rejectionMs: round1(rejection ? (r.acoustic?.referenceMs ?? 0) + judgeMs : 0),
+      // What rejection added after the end of audio: the verdict (its score comes with the decode).
+      rejectionMs: round1(rejection ? judgeMs : 0),
     };
     const t: Transcript = {
       text: r.text,

@@ -24,7 +24,7 @@ export interface CompileTask {
   spec: GrammarSpec;
   keyphrase?: { threshold?: number; verifyThreshold?: number };
   freeFormFallback: boolean;
-  /** Judge results against a phone loop (confidence + verdict). */
+  /** Judge results (confidence + verdict). */
   rejection: boolean;
   anyWords?: string[];
 }

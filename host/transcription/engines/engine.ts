@@ -11,15 +11,14 @@ export interface RecognitionResult {
   /** Other readings, best first. */
   alternatives?: Alternative[];
   /**
-   * pocketsphinx: acoustic scores of the best grammar path and (with rejection) of the phone loop over
-   * the same frames; their difference per frame is the likelihood ratio rejection judges.
+   * pocketsphinx: the acoustic score of the best grammar path, relative to the best senone of each
+   * frame (pocketsphinx normalises every frame's scores by it); per frame it is the likelihood ratio
+   * rejection judges.
    */
   acoustic?: {
     ascr: number;
     frames: number;
-    referenceAscr?: number;
-    referenceMs?: number;
-    /** Per word of the hypothesis: (its acoustic score − the phone loop's over the same frames) / frames. */
+    /** Per word of the hypothesis: its acoustic score per frame. */
     wordLlr?: number[];
     /** The same over all the hypothesis's words together (silence and fillers left out). */
     speechLlr?: number;
@@ -50,8 +49,7 @@ export interface Recognizer {
   /** What the recognizer has learnt about the board's microphone (pocketsphinx: cepstral mean). */
   adaptation?(): number[] | undefined;
   /**
-   * Decodes `samples` alone with grammar `g` (and its phone-loop reference when `g` has rejection),
-   * beside the running utterance, starting from the board's mean: the wake stage's verification.
+   * Decodes `samples` alone with grammar `g`, beside the running utterance, starting from the board's mean: the wake stage's verification.
    */
   decodeSegment?(g: CompiledGrammar, samples: Int16Array): RecognitionResult;
   /** After finish(): the general language model's reading of the utterance (fallback commands). */

@@ -1,9 +1,10 @@
 /**
- * A pocketsphinx recognizer for one stream: a grammar decoder, and — for grammars with rejection — a
- * reference decoder that runs an unconstrained phone loop over the same audio at the same time, so
- * that when the utterance ends the grammar path's acoustic score can be compared with the best score
- * any phone sequence gets (a likelihood ratio per frame). Both finish with the audio: rejection costs
- * no decode after AUDIO_END.
+ * A pocketsphinx recognizer for one stream: one grammar decoder. Rejection needs no second decoder:
+ * pocketsphinx normalises every frame's senone scores by that frame's best one, so the grammar
+ * path's acoustic score per frame is already a log-likelihood ratio against the best state each
+ * frame (an unconstrained reference, free). Measured against the phone-loop decoder that ran beside
+ * the grammar before (host/transcription/README.md): as good a trade-off, at half the CPU and one
+ * decoder's memory.
  *
  * Cold start, as before this rewrite: a board heard before streams from its own cepstral mean (kept
  * per board on main and handed to any worker; a decoder that served the board last keeps its live
@@ -29,21 +30,14 @@ const NBEST_BUDGET_MS = 250;
 export interface RecognizerPool {
   /** A free decoder, preferably the one board `board` used last and one with `g` compiled. */
   grammarDecoder(g: CompiledGrammar, board: string | undefined): PsDecoder;
-  referenceDecoder(board: string | undefined): { decoder: PsDecoder; search: SearchSpec } | undefined;
   searchOf(g: CompiledGrammar): SearchSpec;
   freeForm(samples: Int16Array): string;
-  /** Returns decoders to their pools; `mean` is board `board`'s cepstral mean at the end. */
-  release(
-    grammar: PsDecoder | undefined,
-    reference: PsDecoder | undefined,
-    mean: Float32Array | undefined,
-    board: string | undefined,
-  ): void;
+  /** Returns a decoder to its pool; `mean` is board `board`'s cepstral mean at the end. */
+  release(decoder: PsDecoder | undefined, mean: Float32Array | undefined, board: string | undefined): void;
 }
 
 export class PsRecognizer implements Recognizer {
   private dec: PsDecoder | undefined;
-  private ref: { decoder: PsDecoder; search: SearchSpec } | undefined;
   private grammar: CompiledGrammar | undefined;
   /** The board's mean: given, remembered, or the model's (a cold start). */
   private mean: Float32Array | undefined;
@@ -86,16 +80,6 @@ export class PsRecognizer implements Recognizer {
     this.dec.ensureSearch(search);
     this.adopt(this.dec);
     this.dec.begin(search.hash, grammar.name);
-    const reject = grammar.kind === 'grammar' && grammar.rejection;
-    if (reject && !this.ref) this.ref = this.pool.referenceDecoder(this.board);
-    if (!reject && this.ref) {
-      this.pool.release(undefined, this.ref.decoder, undefined, undefined);
-      this.ref = undefined;
-    }
-    if (this.ref) {
-      this.adopt(this.ref.decoder);
-      this.ref.decoder.begin(this.ref.search.hash, 'phone loop');
-    }
     this.whole = [];
     this.wholeSamples = 0;
   }
@@ -110,12 +94,7 @@ export class PsRecognizer implements Recognizer {
       this.whole.push(samples.slice());
       this.wholeSamples += samples.length;
     }
-    this.feed(samples);
-  }
-
-  private feed(samples: Int16Array): void {
-    this.dec!.process(samples);
-    this.ref?.decoder.process(samples);
+    this.dec.process(samples);
   }
 
   partial(): string {
@@ -125,7 +104,6 @@ export class PsRecognizer implements Recognizer {
   finish(alternatives = 0): RecognitionResult {
     if (!this.dec?.active) return { text: '' };
     this.dec.end();
-    this.ref?.decoder.end();
     if (this.cold && this.grammar?.kind === 'grammar' && this.wholeSamples > 0) {
       // A board never heard before: its live mean started from the model's generic prior. Decode the
       // utterance again as a whole (batch mean over it); the streaming pass has moved the live mean
@@ -136,76 +114,42 @@ export class PsRecognizer implements Recognizer {
       this.dec.begin(search.hash, this.grammar.name);
       this.dec.processWhole(all);
       this.dec.end();
-      if (this.ref) {
-        this.ref.decoder.begin(this.ref.search.hash, 'phone loop');
-        this.ref.decoder.processWhole(all);
-        this.ref.decoder.end();
-      }
     }
     this.cold = false;
     this.mean = this.dec.getMean() ?? this.mean;
     const r = this.dec.result();
-    let reference: number | undefined;
-    let referenceMs: number | undefined;
-    let llrs: { wordLlr: number[]; speechLlr: number } | undefined;
-    if (this.ref) {
-      const t0 = performance.now();
-      const ref = this.ref.decoder.result();
-      reference = ref.ascr;
-      llrs = wordLlrs(r.segments, ref.segments);
-      referenceMs = performance.now() - t0;
-    }
     const nbest = r.text === '' || alternatives <= 0 ? [] : this.dec.nbest(alternatives, NBEST_BUDGET_MS);
     return {
       text: r.text,
       words: r.words,
-      acoustic: {
-        ascr: r.ascr,
-        frames: r.frames,
-        ...(reference !== undefined ? { referenceAscr: reference, referenceMs } : {}),
-        ...(llrs ?? {}),
-      },
+      acoustic: { ascr: r.ascr, frames: r.frames, ...wordLlrs(r.segments) },
       alternatives: nbest,
     };
   }
 
   /**
-   * Decodes `samples` alone with grammar `g` on decoders of its own (and the phone loop when `g` has
-   * rejection), from this board's mean: the wake stage verifies a detection with it while the
-   * stream's own decoder goes on listening.
+   * Decodes `samples` alone with grammar `g` on a decoder of its own, from this board's mean: the
+   * wake stage verifies a detection with it while the stream's own decoder goes on listening.
    */
   decodeSegment(g: CompiledGrammar, samples: Int16Array): RecognitionResult {
     const dec = this.pool.grammarDecoder(g, this.board);
-    const ref = g.kind === 'grammar' && g.rejection ? this.pool.referenceDecoder(this.board) : undefined;
     try {
       const search = this.pool.searchOf(g);
       dec.ensureSearch(search);
       const mean = this.dec?.getMean() ?? this.mean;
-      if (mean) {
-        dec.setMean(mean);
-        ref?.decoder.setMean(mean);
-      }
+      if (mean) dec.setMean(mean);
       dec.lastBoard = undefined; // set here for one segment: the next user sets its own
-      if (ref) ref.decoder.lastBoard = undefined;
       dec.begin(search.hash, g.name);
-      ref?.decoder.begin(ref.search.hash, 'phone loop');
       dec.process(samples);
-      ref?.decoder.process(samples);
       dec.end();
-      ref?.decoder.end();
       const r = dec.result();
-      const rr = ref?.decoder.result();
       return {
         text: r.text,
         words: r.words,
-        acoustic: {
-          ascr: r.ascr,
-          frames: r.frames,
-          ...(rr ? { referenceAscr: rr.ascr, ...wordLlrs(r.segments, rr.segments) } : {}),
-        },
+        acoustic: { ascr: r.ascr, frames: r.frames, ...wordLlrs(r.segments) },
       };
     } finally {
-      this.pool.release(dec, ref?.decoder, undefined, undefined);
+      this.pool.release(dec, undefined, undefined);
     }
   }
 
@@ -221,28 +165,23 @@ export class PsRecognizer implements Recognizer {
 
   release(): void {
     this.finishDecoders();
-    this.pool.release(this.dec, this.ref?.decoder, this.mean, this.board);
+    this.pool.release(this.dec, this.mean, this.board);
     this.dec = undefined;
-    this.ref = undefined;
     this.whole = [];
   }
 
   private finishDecoders(): void {
     this.dec?.end();
-    this.ref?.decoder.end();
   }
 }
 
 /**
- * Likelihood ratios per word of the grammar's best path against the phone loop: each word's acoustic
- * score minus the loop's over the same frames (loop segments that straddle a word boundary count in
- * proportion), per frame. Silence and fillers are left out: they score alike on both paths and only
- * dilute the ratio of a short command in a long capture.
+ * Likelihood ratios per word of the best path: each word's acoustic score per frame, which is
+ * relative to the best senone of each frame (pocketsphinx normalises every frame's scores by it).
+ * Silence and fillers are left out: they score near zero and only dilute the ratio of a short
+ * command in a long capture.
  */
-export function wordLlrs(
-  grammar: readonly Segment[],
-  loop: readonly Segment[],
-): { wordLlr: number[]; speechLlr: number } {
+export function wordLlrs(grammar: readonly Segment[]): { wordLlr: number[]; speechLlr: number } {
   const wordLlr: number[] = [];
   let num = 0;
   let frames = 0;
@@ -250,13 +189,8 @@ export function wordLlrs(
     if (w.filler) continue;
     const n = w.ef - w.sf + 1;
     if (n <= 0) continue;
-    let ref = 0;
-    for (const p of loop) {
-      const overlap = Math.min(p.ef, w.ef) - Math.max(p.sf, w.sf) + 1;
-      if (overlap > 0) ref += (p.ascr * overlap) / (p.ef - p.sf + 1);
-    }
-    wordLlr.push((w.ascr - ref) / n);
-    num += w.ascr - ref;
+    wordLlr.push(w.ascr / n);
+    num += w.ascr;
     frames += n;
   }
   return { wordLlr, speechLlr: frames > 0 ? num / frames : 0 };

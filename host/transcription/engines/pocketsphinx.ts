@@ -6,15 +6,14 @@
  * One worker's model: pools of decoders that hold only their grammars' words (an empty dictionary
  * plus ps_add_word: ~7 ms and ~6 MB a decoder instead of ~80 ms and ~30 MB with the whole 134,723-word
  * dictionary), kept ahead of need — every grammar the service prepares is compiled on the free
- * decoders, and a spare decoder is built in the background whenever the last one is taken — plus the
- * phone-loop reference decoders of rejection, and each board's cepstral mean.
+ * decoders, and a spare decoder is built in the background whenever the last one is taken — and each
+ * board's cepstral mean. Rejection needs no decoder of its own (see pocketsphinx-recognizer.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarkError } from '../../../base/errors.js';
 import type { CompiledGrammar } from '../types.js';
 import type { Engine, Recognizer } from './engine.js';
-import { PHONE_LOOP_SEARCH, REFERENCE_DECODER_ARGS } from './phone-loop.js';
 import { loadPocketsphinx, type PsApi } from './pocketsphinx-api.js';
 import { PsDecoder, type SearchSpec } from './pocketsphinx-decoder.js';
 import { type LexiconEntry, readLexicon } from './pocketsphinx-lexicon.js';
@@ -52,7 +51,7 @@ export function checkPocketsphinxModel(modelDir: string): { hmm: string; dict: s
 export interface PocketsphinxEngineOptions {
   /** Extra decoder arguments, e.g. { '-beam': '1e-60' } (config key transcription.pocketsphinx.args). */
   args?: Record<string, string>;
-  /** Free decoders (of each kind) kept ready for the next stream; default 1. */
+  /** Free decoders kept ready for the next stream; default 1. */
   spareDecoders?: number;
 }
 
@@ -65,7 +64,6 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   private readonly extraArgs: Record<string, string>;
   private readonly spare: number;
   private readonly free: PsDecoder[] = [];
-  private readonly freeRefs: PsDecoder[] = [];
   private readonly all: PsDecoder[] = [];
   /** Every grammar this worker has been given, by hash: spares get them all compiled. */
   private readonly grammars = new Map<string, CompiledGrammar>();
@@ -75,7 +73,7 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   private refillScheduled = false;
   private closed = false;
   /** Decoders built so far, by kind (the benchmark and the tests read it). */
-  readonly built = { grammar: 0, reference: 0 };
+  readonly built = { grammar: 0 };
 
   constructor(
     modelDir: string,
@@ -90,7 +88,7 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.extraArgs = opts.args ?? {};
     this.spare = opts.spareDecoders ?? 1;
     // Load now, so that a broken model fails the worker's start and the first utterance never waits.
-    this.free.push(this.newDecoder('grammar'));
+    this.free.push(this.newDecoder());
   }
 
   /** The dictionary's entries for `words` (every variant) and the words it lacks. */
@@ -118,16 +116,9 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.prepare(g);
     let i = board === undefined ? -1 : this.free.findIndex((d) => d.lastBoard === board && d.has(g.hash));
     if (i < 0) i = this.free.findIndex((d) => d.has(g.hash));
-    const d = i >= 0 ? this.free.splice(i, 1)[0]! : (this.free.pop() ?? this.newDecoder('grammar'));
+    const d = i >= 0 ? this.free.splice(i, 1)[0]! : (this.free.pop() ?? this.newDecoder());
     this.scheduleRefill();
     return d;
-  }
-
-  referenceDecoder(board: string | undefined): { decoder: PsDecoder; search: SearchSpec } {
-    const i = board === undefined ? -1 : this.freeRefs.findIndex((d) => d.lastBoard === board);
-    const d = (i >= 0 ? this.freeRefs.splice(i, 1)[0] : this.freeRefs.pop()) ?? this.newDecoder('reference');
-    this.scheduleRefill();
-    return { decoder: d, search: PHONE_LOOP_SEARCH };
   }
 
   searchOf(g: CompiledGrammar): SearchSpec {
@@ -150,7 +141,7 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     if (!this.freeFormDecoder) {
       // The general language model needs the whole dictionary: one such decoder per worker, built
       // the first time a fallback command needs the words of a rejected utterance.
-      const d = this.newDecoder('grammar', this.paths.dict);
+      const d = this.newDecoder(this.paths.dict);
       d.ensureSearch({ kind: 'lm', hash: 'lm', name: 'general language model', path: this.paths.lm });
       this.freeFormDecoder = d;
     }
@@ -161,14 +152,8 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     return d.result().text;
   }
 
-  release(
-    grammar: PsDecoder | undefined,
-    reference: PsDecoder | undefined,
-    mean: Float32Array | undefined,
-    board: string | undefined,
-  ): void {
-    if (grammar && !this.closed) this.free.push(grammar);
-    if (reference && !this.closed) this.freeRefs.push(reference);
+  release(decoder: PsDecoder | undefined, mean: Float32Array | undefined, board: string | undefined): void {
+    if (decoder && !this.closed) this.free.push(decoder);
     if (board !== undefined && mean) {
       this.boardMeans.delete(board);
       this.boardMeans.set(board, mean);
@@ -182,7 +167,6 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.freeFormDecoder?.free();
     this.all.length = 0;
     this.free.length = 0;
-    this.freeRefs.length = 0;
   }
 
   // ---- decoders ahead of need ----------------------------------------------------------------
@@ -220,25 +204,16 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
       }
     }
     if (this.free.length < this.spare) {
-      this.free.push(this.newDecoder('grammar'));
-      return true;
-    }
-    const rejecting = [...this.grammars.values()].some((g) => g.kind === 'grammar' && g.rejection);
-    if (rejecting && this.freeRefs.length < this.spare) {
-      this.freeRefs.push(this.newDecoder('reference'));
+      this.free.push(this.newDecoder());
       return true;
     }
     return false;
   }
 
-  private newDecoder(kind: 'grammar' | 'reference', dict = '/dev/null'): PsDecoder {
+  private newDecoder(dict = '/dev/null'): PsDecoder {
     const a = this.api;
     const str = 'const char *';
-    const args = {
-      ...DECODER_DEFAULTS,
-      ...this.extraArgs,
-      ...(kind === 'reference' ? REFERENCE_DECODER_ARGS : {}),
-    };
+    const args = { ...DECODER_DEFAULTS, ...this.extraArgs };
     // No search is named, so ps_init loads no language model; an empty dictionary (/dev/null) plus
     // the fillers of the model's noisedict: each search adds the words it needs.
     const config = a.cmd_ln_init(
@@ -280,9 +255,8 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
       );
     }
     const d = new PsDecoder(a, ps, Number(args['-beam'] ?? '1e-48'));
-    if (kind === 'reference') d.ensureSearch(PHONE_LOOP_SEARCH);
     this.all.push(d);
-    this.built[kind]++;
+    this.built.grammar++;
     return d;
   }
 }
