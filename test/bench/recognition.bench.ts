@@ -8,7 +8,7 @@
  *   in_grammar_reject_pct   in-grammar utterances rejected
  *   accent_exact_pct        in_grammar_exact_pct over the non-US voices
  *   oog_false_accept_pct    everyday sentences accepted as some command
- *   rejection_cost_ms_p50   what rejection adds after the end of audio (phone loop end + verdict), worker time
+ *   rejection_cost_ms_p50   what rejection adds after the end of audio (the verdict), worker time
  *   cold_exact_pct          in-grammar utterances each on a never-heard board (cold start from the host's
  *                           prior, the mean of the boards heard so far — here the 13 voices' boards, so the
  *                           new board's own voice is in it: flatters; decoded once)
