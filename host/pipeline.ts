@@ -121,7 +121,7 @@ export class HarkPipeline extends EventEmitter {
     this.dispatcher = parts.dispatcher;
     this.#watchdog = parts.watchdog;
     this.#wakeGrammarOf = parts.wakeGrammarOf;
-    this.#speech.start();
+    this.#speech.start({ voice: this.config.voice, wpm: this.config.voiceWpm });
     this.#wire();
   }
 

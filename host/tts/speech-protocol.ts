@@ -12,7 +12,9 @@ export type SpeechRequest =
   | ({ op: 'speak'; text: string; voice: string; wpm: number } & SpeakerFormat)
   /** PCM from elsewhere (a command's recording, a Wyoming TTS server): converted, never cached. */
   | ({ op: 'convert'; samples: Int16Array; inRate: number } & SpeakerFormat)
-  | { op: 'stats' };
+  | { op: 'stats' }
+  /** Loads a voice ahead of the first reply (a throwaway synthesis, not cached). */
+  | { op: 'warm'; voice: string; wpm: number };
 
 /** Speaker-ready audio; `data` owns its whole ArrayBuffer, so it can be transferred onwards. */
 export interface EncodedSpeech {

@@ -72,3 +72,16 @@ test('services started and closed at once leave nothing behind, and a new one is
   assert.ok(out.data.byteLength > 0, 'a new worker serves after the earlier ones closed');
   await s.close();
 });
+
+test('start() with a voice loads it ahead of the first reply; a voice that does not exist is reported by that reply', async () => {
+  const s = new SpeechService();
+  s.start({ voice: 'xx-nonexistent', wpm: 170 }); // never rejects: nothing unhandled
+  await assert.rejects(s.speak('hi', { voice: 'xx-nonexistent', wpm: 170 }, pcm16k), (e) =>
+    isHarkError(e, 'HARK_ERR_TTS_ESPEAK'),
+  );
+  s.start(voice);
+  const out = await s.speak('warm voice', voice, pcm16k);
+  assert.equal(out.cached, false, 'the warm-up synthesis is not cached as a reply');
+  assert.ok(out.durationMs > 200, `${out.durationMs} ms of speech`);
+  await s.close();
+});

@@ -98,9 +98,14 @@ export class SpeechService {
     };
   }
 
-  /** Starts the worker now, so the first reply does not wait for a thread to load. */
-  start(): void {
-    if (!this.#closed) acquire(this, this.#settings);
+  /**
+   * Starts the worker now, so the first reply does not wait for a thread to load, and with `voice`
+   * loads that espeak-ng voice too (its tables are read at first use). Never rejects.
+   */
+  start(voice?: { voice: string; wpm: number }): void {
+    if (this.#closed) return;
+    acquire(this, this.#settings);
+    if (voice) void this.#call<boolean>({ op: 'warm', ...voice }).catch(() => {});
   }
 
   /** espeak-ng speech of `text` in the board's format (cached by text, voice, rate and format). */

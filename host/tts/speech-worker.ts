@@ -75,7 +75,7 @@ if (heap)
 
 const port = parentPort as MessagePort;
 new WorkerRpc<SpeechRequest, never>(port, {
-  onCall: async (req): Promise<Transferred<EncodedSpeech> | SpeechStats> => {
+  onCall: async (req): Promise<Transferred<EncodedSpeech> | SpeechStats | boolean> => {
     if (req.op === 'stats')
       return {
         hits: cache.hits,
@@ -86,6 +86,16 @@ new WorkerRpc<SpeechRequest, never>(port, {
         nativeTrims: trims.count,
         nativeTrimMs: Math.round(trims.totalMs * 10) / 10,
       };
+    if (req.op === 'warm') {
+      // espeak-ng reads a voice's phoneme tables and dictionary at its first use: ~25 ms of one
+      // board's first spoken reply. One short word now, thrown away; failures are the first reply's.
+      if (lib) {
+        try {
+          lib.synthesize('ok', { voice: req.voice, wpm: req.wpm });
+        } catch {}
+      }
+      return true;
+    }
     if (req.op === 'convert') {
       const pcm =
         req.inRate === req.sampleRate ? req.samples : resample(req.samples, req.inRate, req.sampleRate);
