@@ -9,11 +9,20 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { HarkError } from '../../base/errors.js';
+import { fullGc } from '../../base/full-gc.js';
 import { toWire } from '../../base/wire-error.js';
 import { WorkerRpc } from '../../base/worker-rpc.js';
 import { BoardLink, type LinkCallbacks } from './board-link.js';
 import { PortWatcher } from './port-watcher.js';
 import type { BoardInfo, LinkManagerOptions, OpenTarget, WorkerEvent, WorkerRequest } from './types.js';
+
+/**
+ * A full collection once a minute (base/full-gc.ts says why): speaker audio and serial buffers would
+ * otherwise stay resident as garbage for an hour. A few ms of this thread; the ports' kernel buffers
+ * hold what arrives meanwhile.
+ */
+const gc = fullGc();
+if (gc) setInterval(gc, 60_000).unref();
 
 const notReady = (path: string) => new HarkError('HARK_ERR_LINK_NOT_READY', `${path} is not connected`);
 

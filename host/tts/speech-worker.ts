@@ -9,6 +9,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { applyGain } from '../../base/audio/gain.js';
 import { resample } from '../../base/audio/resample.js';
+import { fullGc } from '../../base/full-gc.js';
 import { NativeHeap } from '../../base/native-heap.js';
 import { type Transferred, transferred, WorkerRpc } from '../../base/worker-rpc.js';
 import { encodeAudioBlock } from '../../protocol/ts/audio/index.js';
@@ -59,15 +60,19 @@ function reply(v: Omit<EncodedSpeech, 'cached'>, cached: boolean): Transferred<E
 }
 
 /**
- * The C heap's free pages go back to the kernel every `trimIntervalMs` (base/native-heap.ts says why).
+ * The C heap's free pages go back to the kernel every `trimIntervalMs` (base/native-heap.ts says why),
+ * after a full collection of this thread's heap.
  * Here because this is the process's one speech worker (speech-service.ts) and it is idle between
  * replies: the 1–5 ms a trim takes never delays serial I/O, a decode or main's event loop.
  */
 const trims = { count: 0, totalMs: 0 };
 const heap = trimIntervalMs > 0 ? NativeHeap.load() : undefined;
+// This thread's own garbage buffers first (base/full-gc.ts: replies outlive the young generation).
+const gc = heap ? fullGc() : undefined;
 if (heap)
   setInterval(() => {
     const t0 = performance.now();
+    gc?.();
     heap.trim();
     trims.count++;
     trims.totalMs += performance.now() - t0;

@@ -16,6 +16,8 @@ export interface ThreadHeap {
   thread: string;
   usedMb: number;
   totalMb: number;
+  /** Native memory this thread's V8 isolate holds for JS (ArrayBuffer backing stores and the like). */
+  externalMb?: number;
 }
 
 export interface MemorySample {
@@ -93,7 +95,10 @@ function procStatusMb(field: string, status: string): number {
 export class MemoryProbe {
   readonly #session = new Session();
   readonly #workers = new Map<string, string>();
-  readonly #pending = new Map<number, (r: { usedSize: number; totalSize: number } | undefined) => void>();
+  readonly #pending = new Map<
+    number,
+    (r: { usedSize: number; totalSize: number; result?: { value?: unknown } } | undefined) => void
+  >();
   readonly #libc = libcProbes();
   #nextId = 1;
 
@@ -109,7 +114,10 @@ export class MemoryProbe {
     });
     this.#session.on('NodeWorker.receivedMessageFromWorker', (m) => {
       const { message } = m.params as { message: string };
-      const r = JSON.parse(message) as { id?: number; result?: { usedSize: number; totalSize: number } };
+      const r = JSON.parse(message) as {
+        id?: number;
+        result?: { usedSize: number; totalSize: number; result?: { value?: unknown } };
+      };
       if (r.id === undefined) return;
       this.#pending.get(r.id)?.(r.result);
       this.#pending.delete(r.id);
@@ -121,7 +129,8 @@ export class MemoryProbe {
   async #workerCall(
     sessionId: string,
     method: string,
-  ): Promise<{ usedSize: number; totalSize: number } | undefined> {
+    params?: Record<string, unknown>,
+  ): Promise<{ usedSize: number; totalSize: number; result?: { value?: unknown } } | undefined> {
     const id = this.#nextId++;
     return await new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -134,7 +143,7 @@ export class MemoryProbe {
       });
       this.#session.post('NodeWorker.sendMessageToWorker', {
         sessionId,
-        message: JSON.stringify({ id, method }),
+        message: JSON.stringify({ id, method, ...(params ? { params } : {}) }),
       });
     });
   }
@@ -153,11 +162,28 @@ export class MemoryProbe {
     }
     const mu = process.memoryUsage();
     const heaps: ThreadHeap[] = [
-      { thread: 'main', usedMb: round(mu.heapUsed / MB), totalMb: round(mu.heapTotal / MB) },
+      {
+        thread: 'main',
+        usedMb: round(mu.heapUsed / MB),
+        totalMb: round(mu.heapTotal / MB),
+        externalMb: round(mu.external / MB),
+      },
     ];
     for (const [sessionId, name] of this.#workers) {
       const h = await this.#workerCall(sessionId, 'Runtime.getHeapUsage');
-      if (h) heaps.push({ thread: name, usedMb: round(h.usedSize / MB), totalMb: round(h.totalSize / MB) });
+      // process.memoryUsage() in a worker: `external` is that isolate's own.
+      const mu = await this.#workerCall(sessionId, 'Runtime.evaluate', {
+        expression: 'process.memoryUsage().external',
+        returnByValue: true,
+      });
+      const external = mu?.result?.value;
+      if (h)
+        heaps.push({
+          thread: name,
+          usedMb: round(h.usedSize / MB),
+          totalMb: round(h.totalSize / MB),
+          ...(typeof external === 'number' ? { externalMb: round(external / MB) } : {}),
+        });
     }
     const status = readFileSync('/proc/self/status', 'utf8');
     const mi = this.#libc?.mallinfo();
