@@ -47,6 +47,11 @@ export interface SimavrBoardOptions {
 export interface SimFrame {
   dir: 'tx' | 'rx';
   t: number;
+  /**
+   * Real-time mode: wall-clock µs since the board started running, when the UART finished the frame.
+   * Unlike `t` it keeps counting while a starved simulator loses time, so it is the clock a real
+   * board would have had.
+   */
   w?: number;
   seq?: number;
   /** The decoded message, when the frame was intact and of a known type. */

@@ -180,6 +180,7 @@ static void realtime_loop(sim_board_t *b) {
   size_t in_len = 0;
   fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
   b->wall_t0_us = sim_wall_us() - sim_t_us(b);
+  b->wall_start_us = sim_wall_us();
   for (;;) {
     run_until(b, b->avr->cycle + slice);
     int64_t ahead_us = (int64_t)sim_t_us(b) - (int64_t)(sim_wall_us() - b->wall_t0_us);

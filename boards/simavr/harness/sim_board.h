@@ -115,7 +115,10 @@ typedef struct {
   uint16_t adc_mv[8];       /**< fixed voltages on ADC channels (A0 is the WAV while playing) */
   /* measurement */
   sim_measure_t m;
+  /** Wall time at simulated time 0; moved forward when the board loses time to a starved CPU. */
   uint64_t wall_t0_us;
+  /** Wall time the real-time loop started: frames' `w` counts from here and is never moved. */
+  uint64_t wall_start_us;
 } sim_board_t;
 
 /* sim_json.c */

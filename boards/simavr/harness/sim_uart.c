@@ -52,7 +52,7 @@ static void frame_byte(sim_board_t *b, sim_frame_buf_t *f, const char *dir, uint
   hex[2 * f->len] = 0;
   if (b->realtime) {
     sim_emit("{\"e\":\"%s\",\"t\":%llu,\"w\":%llu,\"hex\":\"%s\"%s}", dir,
-             (unsigned long long)sim_cycle_us(b, cycle), (unsigned long long)(sim_wall_us() - b->wall_t0_us), hex,
+             (unsigned long long)sim_cycle_us(b, cycle), (unsigned long long)(sim_wall_us() - b->wall_start_us), hex,
              f->truncated ? ",\"truncated\":true" : "");
   } else {
     sim_emit("{\"e\":\"%s\",\"t\":%llu,\"hex\":\"%s\"%s}", dir, (unsigned long long)sim_cycle_us(b, cycle), hex,
