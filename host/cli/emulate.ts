@@ -7,7 +7,7 @@
  * conversation (--script FILE: several utterances, gestures, follow-ups, waits; see emulate-script.ts).
  */
 
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PcmAudio } from '../../base/audio/wav.js';
 import { encodeWav } from '../../base/audio/wav.js';
@@ -73,7 +73,7 @@ export interface Emulation {
 }
 
 /** Reads a WAV named on the command line: missing or a folder is a usage error naming the flag. */
-export function readAudioFile(path: string, flag: string): PcmAudio {
+export function readAudioFile(path: string, flag: string, opts: { wavOnly?: boolean } = {}): PcmAudio {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
@@ -86,6 +86,12 @@ export function readAudioFile(path: string, flag: string): PcmAudio {
     );
   }
   if (isDir) throw new HarkError('HARK_ERR_CLI_FILE', `${flag} ${path}: is a folder, not a WAV file`);
+  if (opts.wavOnly && !startsWithRiff(path, flag)) {
+    throw new HarkError(
+      'HARK_ERR_AUDIO_WAV',
+      `${flag} ${path}: not a WAV file (no RIFF header); convert it first, e.g. sox ${path} -r 16000 -c 1 -b 16 out.wav`,
+    );
+  }
   try {
     return loadPcm(path);
   } catch (e) {
@@ -98,6 +104,26 @@ export function readAudioFile(path: string, flag: string): PcmAudio {
         cause: e,
       },
     );
+  }
+}
+
+function startsWithRiff(path: string, flag: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HarkError(
+      'HARK_ERR_CLI_FILE',
+      `${flag} ${path}: ${code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+      { cause: e },
+    );
+  }
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'RIFF';
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -190,7 +190,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     );
     return ExitCode.USAGE;
   }
-  const audio = readAudioFile(file, 'explain');
+  const audio = readAudioFile(file, 'explain', { wavOnly: true });
   const out = CliReporter.forCommand(io, values);
   const dir = configDirOf(values);
   const config = new ConfigStore(dir ? { cwd: dir } : {}).resolve();

@@ -58,6 +58,13 @@ test('explain: a missing file, a folder, a non-WAV and bad flags exit with the d
   assert.notEqual(truncated.status, 0);
   assert.match(truncated.stderr, /text\.wav.*(truncated|fmt|no data chunk)/);
   assert.doesNotMatch(truncated.stderr, /at .*\.js:\d+/, 'a message, not a stack trace');
+  // Not a WAV at all (a text file named .wav): refused, never decoded as raw PCM.
+  const notes = join(dir, 'notes.wav');
+  writeFileSync(notes, 'turn the light on\n'.repeat(200));
+  const raw = runSync(process.execPath, [MAIN, 'explain', notes], { env });
+  assert.notEqual(raw.status, 0);
+  assert.match(raw.stderr, /notes\.wav: not a WAV file \(no RIFF header\).*\[HARK_ERR_AUDIO_WAV\]/);
+  assert.doesNotMatch(raw.stdout, /heard:/, 'nothing was decoded');
   const none = runSync(process.execPath, [MAIN, 'explain'], { env });
   assert.equal(none.status, 2);
   assert.match(none.stderr, /name one WAV file/);
