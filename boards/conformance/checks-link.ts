@@ -354,9 +354,15 @@ export const LINK_CHECKS: Check[] = [
   },
   {
     clause: '2.2.6',
+    // No heartbeat PINGs: their PONGs would keep the line busy, and the reset must not land in a frame.
+    quiet: true,
     title: 'after a reset the board sends HELLO with seq 0 and handshakes again',
     async run(ctx) {
       if (!ctx.driver?.reset) return new Skip('the board cannot be reset from here (no driver with reset)');
+      // A reset between a frame's last byte and its delimiter leaves that frame whole, ended by the
+      // leading 0x00 itself: the bytes then read exactly like a HELLO with no leading 0x00. So reset
+      // between frames (the board's LOG frames after a handshake can keep the line busy a while).
+      const quiet = await ctx.host.lineQuiet(100, 5000);
       const since = performance.now();
       const at = ctx.host.bytes.length;
       await ctx.driver.reset();
@@ -371,7 +377,7 @@ export const LINK_CHECKS: Check[] = [
       // chunk: the chunk just before HELLO seq 0 is empty (0x00 0x00) or boot text, never a frame.
       expect(
         leadingDelimiterBefore(ctx.host.bytes.slice(Math.max(0, at - 1))),
-        'no leading 0x00 before HELLO seq 0 (SPEC §1.3.1)',
+        `no leading 0x00 before HELLO seq 0 (SPEC §1.3.1)${quiet ? '' : '; the board never fell quiet for 100 ms before the reset, so it may have landed inside a frame'}`,
       );
       await ctx.handshake();
     },

@@ -233,6 +233,30 @@ export class RawHost extends EventEmitter {
    * Heartbeat PINGs every `intervalMs` (tokens from 0x80000000, never 0) so the board does not consider
    * the host gone while a person takes their time; returns the function that stops them.
    */
+  /**
+   * Resolves true once no byte has come from the board for `quietMs`, or false if it never fell quiet
+   * within `maxMs`: a board between frames, so that whatever happens next (a reset) does not land
+   * inside one.
+   */
+  lineQuiet(quietMs: number, maxMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let quiet: NodeJS.Timeout;
+      const done = (v: boolean) => {
+        clearTimeout(quiet);
+        clearTimeout(limit);
+        this.off('bytes', restart);
+        resolve(v);
+      };
+      const restart = () => {
+        clearTimeout(quiet);
+        quiet = setTimeout(() => done(true), quietMs);
+      };
+      const limit = setTimeout(() => done(false), maxMs);
+      this.on('bytes', restart);
+      restart();
+    });
+  }
+
   keepAlive(intervalMs: number): () => void {
     let t = KEEPALIVE_TOKEN_MIN;
     const timer = setInterval(() => {
