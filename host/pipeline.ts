@@ -34,6 +34,13 @@ import { type WyomingOptions, WyomingServices, wyomingOptions } from './wyoming/
 
 export type { PipelineEvent } from './sessions/board-runtime.js';
 
+/**
+ * Board audio per message from the link worker to an ASR worker. Each message wakes the ASR thread;
+ * 100 ms (the decoder's own block, engines/pocketsphinx-recognizer.ts) adds at most 80 ms before a
+ * partial or an end of speech found by the host VAD, and nothing to the final after AUDIO_END.
+ */
+const AUDIO_BATCH_MS = 100;
+
 export interface PipelineOptions {
   config: HarkConfig;
   /** Command definitions to register (in addition to `commandModules`). */
@@ -209,7 +216,8 @@ export class HarkPipeline extends EventEmitter {
           config.wakeBoards,
         );
       }
-      link = await LinkManager.start(opts.link ?? {});
+      // Audio reaches the ASR workers in 100 ms messages, not one per 20 ms chunk (LinkManagerOptions).
+      link = await LinkManager.start({ audioBatchMs: AUDIO_BATCH_MS, ...opts.link });
       await commandWorkers;
     } catch (e) {
       await asr?.close();

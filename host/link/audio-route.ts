@@ -7,15 +7,21 @@ import type { AudioEndReason } from '../../protocol/ts/messages.js';
 
 export type AudioEndReasonId = (typeof AudioEndReason)[keyof typeof AudioEndReason];
 
-/** One AUDIO frame's block. `data` owns its ArrayBuffer (transferred) and is still codec-encoded. */
+/**
+ * One AUDIO frame's block, or several consecutive ones joined (`chunks`, with the link's
+ * `audioBatchMs`; only PCM16 and µ-law, whose blocks concatenate). `data` owns its ArrayBuffer
+ * (transferred) and is still codec-encoded.
+ */
 export interface AudioChunkMessage {
   kind: 'chunk';
   stream: number;
-  /** The board's chunk index (wraps at 65536). */
+  /** The board's chunk index of the first block (wraps at 65536). */
   chunk: number;
   data: Uint8Array;
   /** Chunks missing just before this one (lost on the wire, or dropped while held unrouted). */
   gap: number;
+  /** Board chunks joined in `data` (absent: 1); a consumer sizes a gap's silence by data ÷ chunks. */
+  chunks?: number;
 }
 
 /** The board ended the utterance (AUDIO_END). */

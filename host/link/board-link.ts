@@ -147,8 +147,11 @@ export class BoardLink {
       },
     });
     this.throttle = new EventThrottle((counts, periodMs) => this.cb.suppressed?.(this, counts, periodMs));
-    this.audio = new AudioStreams(this.opts.maxHeldAudioBytes, this.counters, (stream, reason) =>
-      this.cb.audioAbort(this, stream, reason),
+    this.audio = new AudioStreams(
+      this.opts.maxHeldAudioBytes,
+      this.counters,
+      (stream, reason) => this.cb.audioAbort(this, stream, reason),
+      this.opts.audioBatchMs,
     );
     this.playback = new Playback(
       () => this.where(),

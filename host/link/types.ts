@@ -17,6 +17,13 @@ export interface LinkManagerOptions {
   backoff?: BackoffOptions;
   /** Audio held per board while a stream has no route yet. Default 512 KiB (16 s of 16 kHz PCM16). */
   maxHeldAudioBytes?: number;
+  /**
+   * Routed PCM16 / µ-law audio is posted in messages of about this many ms (consecutive chunks joined;
+   * a gap, AUDIO_END or an abort posts what is gathered at once). Each message wakes its consumer's
+   * thread: at 20 ms a chunk that cost the link and ASR workers more CPU than decoding the audio in
+   * larger blocks. 0 (the default) posts every chunk alone; the pipeline asks for 100.
+   */
+  audioBatchMs?: number;
   /** Bytes queued for writing per board before send() fails with HARK_ERR_LINK_BACKPRESSURE. Default 256 KiB. */
   maxWriteQueueBytes?: number;
   /**
@@ -43,6 +50,7 @@ export const LINK_DEFAULTS = {
   handshakeTimeoutMs: 5000,
   chunkMs: 20,
   maxHeldAudioBytes: 512 * 1024,
+  audioBatchMs: 0,
   maxWriteQueueBytes: 256 * 1024,
   maxInFlightBytes: 4096,
   healthyAfterMs: 10_000,

@@ -128,7 +128,7 @@ class UtteranceRunner {
   private onAudio(m: AudioRouteMessage): void {
     if (this.done) return;
     try {
-      if (m.kind === 'chunk') this.onChunk(m.data, m.gap);
+      if (m.kind === 'chunk') this.onChunk(m.data, m.gap, m.chunks ?? 1);
       else if (m.kind === 'end') this.finalize('end', performance.now());
       else
         this.fail({
@@ -140,14 +140,15 @@ class UtteranceRunner {
     }
   }
 
-  private onChunk(data: Uint8Array, gap: number): void {
+  private onChunk(data: Uint8Array, gap: number, chunks: number): void {
     const decoded = decodeAudioBlock(this.task.codec, data);
     if (gap > 0 && this.lastChunkSamples > 0) {
       // Lost chunks become silence, so word times and the VAD's clock stay true.
       const n = Math.min(gap * this.lastChunkSamples, (this.task.sampleRate * MAX_GAP_MS) / 1000);
       this.feed(this.resampler.process(new Int16Array(n)));
     }
-    if (decoded.length > 0) this.lastChunkSamples = decoded.length;
+    // A message may join several board chunks (the link's audioBatchMs): a gap counts board chunks.
+    if (decoded.length > 0) this.lastChunkSamples = Math.round(decoded.length / chunks);
     this.feed(this.resampler.process(decoded));
   }
 

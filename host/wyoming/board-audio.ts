@@ -60,7 +60,8 @@ export class BoardAudioConverter {
       const n = Math.min(m.gap * this.#lastChunkSamples, (this.#inRate * MAX_GAP_MS) / 1000);
       filler = this.#resampler.process(new Int16Array(n));
     }
-    if (decoded.length > 0) this.#lastChunkSamples = decoded.length;
+    // A message may join several board chunks (the link's audioBatchMs): a gap counts board chunks.
+    if (decoded.length > 0) this.#lastChunkSamples = Math.round(decoded.length / (m.chunks ?? 1));
     const main = this.#resampler.process(decoded);
     const out = filler ? concat(filler, main) : main;
     return { ...this.#account(out), timestampMs };
