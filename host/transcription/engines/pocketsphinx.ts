@@ -8,10 +8,14 @@
  * dictionary), kept ahead of need — every grammar the service prepares is compiled on the free
  * decoders, and a spare decoder is built in the background whenever the last one is taken — and each
  * board's cepstral mean. Rejection needs no decoder of its own (see pocketsphinx-recognizer.ts).
+ * Decoders a burst of utterances left in the pool beyond the spares are freed once the worker has
+ * decoded nothing for `idleTrimMs` (each holds ~16 MB with the example pack's grammar; building one
+ * again takes ~50 ms at the start of an utterance, which its own audio hides).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarkError } from '../../../base/errors.js';
+import { NativeHeap } from '../../../base/native-heap.js';
 import type { CompiledGrammar } from '../types.js';
 import type { Engine, Recognizer } from './engine.js';
 import { loadPocketsphinx, type PsApi } from './pocketsphinx-api.js';
@@ -53,7 +57,14 @@ export interface PocketsphinxEngineOptions {
   args?: Record<string, string>;
   /** Free decoders kept ready for the next stream; default 1. */
   spareDecoders?: number;
+  /** Free decoders beyond the spares are freed after this long without a stream, ms; default 10 s. */
+  idleTrimMs?: number;
+  /** Called after an idle trim with the number of decoders freed (tests, diagnostics). */
+  onTrim?: (freed: number) => void;
 }
+
+/** Default of PocketsphinxEngineOptions.idleTrimMs. */
+export const IDLE_TRIM_MS = 10_000;
 
 /** A pocketsphinx model loaded in this worker. */
 export class PocketsphinxEngine implements Engine, RecognizerPool {
@@ -72,8 +83,19 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   private freeFormDecoder: PsDecoder | undefined;
   private refillScheduled = false;
   private closed = false;
+  /** Decoders handed out and not yet released. */
+  private active = 0;
+  private trimTimer: NodeJS.Timeout | undefined;
+  private readonly idleTrimMs: number;
+  private readonly onTrim: ((freed: number) => void) | undefined;
+  private heap: NativeHeap | undefined | null = null;
   /** Decoders built so far, by kind (the benchmark and the tests read it). */
   readonly built = { grammar: 0 };
+
+  /** Grammar decoders alive now (in use or pooled). */
+  get decoderCount(): number {
+    return this.all.length;
+  }
 
   constructor(
     modelDir: string,
@@ -87,6 +109,8 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.paths = checkPocketsphinxModel(modelDir);
     this.extraArgs = opts.args ?? {};
     this.spare = opts.spareDecoders ?? 1;
+    this.idleTrimMs = opts.idleTrimMs ?? IDLE_TRIM_MS;
+    this.onTrim = opts.onTrim;
     // Load now, so that a broken model fails the worker's start and the first utterance never waits.
     this.free.push(this.newDecoder());
   }
@@ -117,6 +141,9 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     let i = board === undefined ? -1 : this.free.findIndex((d) => d.lastBoard === board && d.has(g.hash));
     if (i < 0) i = this.free.findIndex((d) => d.has(g.hash));
     const d = i >= 0 ? this.free.splice(i, 1)[0]! : (this.free.pop() ?? this.newDecoder());
+    this.active++;
+    clearTimeout(this.trimTimer);
+    this.trimTimer = undefined;
     this.scheduleRefill();
     return d;
   }
@@ -153,7 +180,11 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   }
 
   release(decoder: PsDecoder | undefined, mean: Float32Array | undefined, board: string | undefined): void {
-    if (decoder && !this.closed) this.free.push(decoder);
+    if (decoder) {
+      this.active = Math.max(0, this.active - 1);
+      if (!this.closed) this.free.push(decoder);
+      if (this.active === 0 && !this.closed) this.scheduleTrim();
+    }
     if (board !== undefined && mean) {
       this.boardMeans.delete(board);
       this.boardMeans.set(board, mean);
@@ -163,13 +194,37 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.trimTimer);
     for (const d of this.all) d.free();
     this.freeFormDecoder?.free();
     this.all.length = 0;
     this.free.length = 0;
   }
 
-  // ---- decoders ahead of need ----------------------------------------------------------------
+  // ---- decoders ahead of need, and back after a burst ------------------------------------------
+
+  private scheduleTrim(): void {
+    clearTimeout(this.trimTimer);
+    this.trimTimer = setTimeout(() => this.trim(), this.idleTrimMs);
+    this.trimTimer.unref();
+  }
+
+  /** Frees the free decoders beyond the spares (the least recently used first) and their heap pages. */
+  private trim(): void {
+    this.trimTimer = undefined;
+    if (this.closed || this.active > 0) return;
+    const extra = this.free.splice(0, Math.max(0, this.free.length - this.spare));
+    for (const d of extra) {
+      d.free();
+      this.all.splice(this.all.indexOf(d), 1);
+    }
+    if (extra.length > 0) {
+      // Freed decoder memory stays resident inside glibc's arena until trimmed (base/native-heap.ts).
+      if (this.heap === null) this.heap = NativeHeap.load();
+      this.heap?.trim();
+    }
+    this.onTrim?.(extra.length);
+  }
 
   private scheduleRefill(): void {
     if (this.refillScheduled || this.closed) return;
