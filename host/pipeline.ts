@@ -40,6 +40,12 @@ export type { PipelineEvent } from './sessions/board-runtime.js';
  * partial or an end of speech found by the host VAD, and nothing to the final after AUDIO_END.
  */
 const AUDIO_BATCH_MS = 100;
+/**
+ * A command worker (24–32 MB: the pack's whole module graph loads there again) exits after this long
+ * without a blocking command, and the next utterance's AUDIO_START starts one again: it takes ~400 ms,
+ * less than any spoken command lasts, so the reply does not wait for it.
+ */
+export const COMMAND_WORKER_IDLE_MS = 15_000;
 
 export interface PipelineOptions {
   config: HarkConfig;
@@ -189,7 +195,7 @@ export class HarkPipeline extends EventEmitter {
     const dispatcher = new Dispatcher({
       registry,
       isolation,
-      pool: { maxHeapMb: config.commandWorkerHeapMb },
+      pool: { maxHeapMb: config.commandWorkerHeapMb, minThreads: 0, idleTimeoutMs: COMMAND_WORKER_IDLE_MS },
       services: (boardId) => boards?.get(boardId)?.services,
       ...(watchdog ? { tracker: watchdog } : {}),
     });
@@ -313,6 +319,8 @@ export class HarkPipeline extends EventEmitter {
     this.link.on(
       'message',
       (e: { boardId: string; message: import('../protocol/ts/messages.js').Message }) => {
+        // Someone speaks: have a command worker ready before the command runs.
+        if (e.message.type === 'AUDIO_START') this.#warmCommandWorker();
         this.#boards.get(e.boardId)?.onMessage(e.message);
       },
     );
@@ -342,6 +350,17 @@ export class HarkPipeline extends EventEmitter {
     // Main sees a block only once it is over: one event, with the block's true length.
     this.#watchdog?.on('recovered', (r: { error: HarkError }) => this.#emit(errorEvent('', r.error)));
   }
+
+  /** Starts a command worker (and its commands' imports) when none runs; warm() starts nothing without blocking commands. */
+  #warmCommandWorker(): void {
+    if (this.#closed || this.#warming || (this.dispatcher.stats().pool?.threads ?? 0) > 0) return;
+    // One start at a time: eight boards pressing together must not start eight workers.
+    this.#warming = this.dispatcher.warm().finally(() => {
+      this.#warming = undefined;
+    });
+  }
+
+  #warming: Promise<void> | undefined;
 
   /** The default answer to a host fault: say it in one line, close what can be closed, exit 1. */
   async #stopOnHostFault(e: HarkError): Promise<void> {

@@ -44,7 +44,10 @@ export interface BlockingPoolStats {
   outOfMemory: number;
 }
 
-/** Events: 'fault' (WorkerFaultMessage): command code in a worker faulted after its call returned. */
+/**
+ * Events: 'fault' (WorkerFaultMessage): command code in a worker faulted after its call returned;
+ * 'worker-exit': a worker stopped (idle beyond idleTimeoutMs above minThreads, crashed, or replaced).
+ */
 export class BlockingPool extends EventEmitter {
   readonly #pool: Piscina;
   readonly #maxHeapMb: number;
@@ -77,6 +80,7 @@ export class BlockingPool extends EventEmitter {
         maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.round(this.#maxHeapMb / 8))),
       },
     });
+    this.#pool.on('workerDestroy', () => this.emit('worker-exit'));
     // A worker that dies between tasks must not become an unhandled 'error'.
     this.#pool.on('error', () => {
       this.#crashed++;

@@ -19,12 +19,16 @@
  *  host_cpu_ms_per_audio_s            host CPU time (all threads, /proc) per second of board speech over
  *                                     the warm rounds (`_spoken`: over the spoken window, replies included)
  *  host_rss_mb_idle                   host RSS (every thread) with its default workers, one board
- *                                     connected that has spoken, idle again
+ *                                     connected that has spoken, then quiet for the host's idle period
+ *                                     (command worker stopped, ASR decoders back to their spares);
+ *                                     `host_rss_mb_after_speech`: the same 1 s after the last reply
  *  rss_mb_per_concurrent_utterance    slope of the host's peak RSS over the ramp's steps
  *  boards_realtime_full_pipeline      the ramp (pipeline/ramp.ts): most boards at once with p95 ≤ 200 ms
  *                                     and 0 frames lost, doubling from 1 until a step fails
  */
 
+import { COMMAND_WORKER_IDLE_MS } from '../../host/pipeline.js';
+import { IDLE_TRIM_MS } from '../../host/transcription/engines/pocketsphinx.js';
 import type { UtterResult } from './pipeline/boards-process.js';
 import { Fleet } from './pipeline/fleet.js';
 import { RAMP_P95_LIMIT_MS, ramp, rssSlope } from './pipeline/ramp.js';
@@ -83,9 +87,12 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
     fig['ack_latency_ms_p95_1board'] = one.p('ack', 95);
     fig['speech_first_audio_ms_p50_1board'] = oneSpoken.p('response', 50);
     await sleep(1000);
+    fig['host_rss_mb_after_speech'] = round(fleet.hostRssMb(), 1);
+    // Idle means quiet for longer than the host keeps what a burst needed (host/pipeline.ts, engines/).
+    await sleep(Math.max(COMMAND_WORKER_IDLE_MS, IDLE_TRIM_MS) + 2000);
     fig['host_rss_mb_idle'] = round(fleet.hostRssMb(), 1);
     log(
-      `one board: cold ${fig['e2e_cold_ms_1board']} ms, warm p95 ${fig['e2e_ms_p95_1board']} ms, ack p95 ${fig['ack_latency_ms_p95_1board']} ms, first speech p50 ${fig['speech_first_audio_ms_p50_1board']} ms; host RSS ${Math.round(restingMb)} MB before it spoke, ${fig['host_rss_mb_idle']} MB after`,
+      `one board: cold ${fig['e2e_cold_ms_1board']} ms, warm p95 ${fig['e2e_ms_p95_1board']} ms, ack p95 ${fig['ack_latency_ms_p95_1board']} ms, first speech p50 ${fig['speech_first_audio_ms_p50_1board']} ms; host RSS ${Math.round(restingMb)} MB before it spoke, ${fig['host_rss_mb_after_speech']} MB 1 s after, ${fig['host_rss_mb_idle']} MB idle`,
     );
 
     // Eight boards that were never heard before, all speaking right after they connect.
