@@ -46,6 +46,8 @@ const AUDIO_BATCH_MS = 100;
  * less than any spoken command lasts, so the reply does not wait for it.
  */
 export const COMMAND_WORKER_IDLE_MS = 15_000;
+/** The speech worker (16–18 MB) stops after as long without a reply, and starts again the same way. */
+export const SPEECH_WORKER_IDLE_MS = 15_000;
 
 export interface PipelineOptions {
   config: HarkConfig;
@@ -110,7 +112,7 @@ export class HarkPipeline extends EventEmitter {
   #dashboard: DashboardServer | undefined;
   #rooms: RoomArbiter | undefined;
   /** Spoken replies are synthesised, resampled and encoded in their own worker, not on main. */
-  readonly #speech = new SpeechService();
+  readonly #speech = new SpeechService({ idleStopMs: SPEECH_WORKER_IDLE_MS });
   #closed = false;
 
   private constructor(parts: {
@@ -319,8 +321,8 @@ export class HarkPipeline extends EventEmitter {
     this.link.on(
       'message',
       (e: { boardId: string; message: import('../protocol/ts/messages.js').Message }) => {
-        // Someone speaks: have a command worker ready before the command runs.
-        if (e.message.type === 'AUDIO_START') this.#warmCommandWorker();
+        // Someone speaks: have the workers a reply may need ready before the command runs.
+        if (e.message.type === 'AUDIO_START') this.#warmWorkers();
         this.#boards.get(e.boardId)?.onMessage(e.message);
       },
     );
@@ -351,9 +353,14 @@ export class HarkPipeline extends EventEmitter {
     this.#watchdog?.on('recovered', (r: { error: HarkError }) => this.#emit(errorEvent('', r.error)));
   }
 
-  /** Starts a command worker (and its commands' imports) when none runs; warm() starts nothing without blocking commands. */
-  #warmCommandWorker(): void {
-    if (this.#closed || this.#warming || (this.dispatcher.stats().pool?.threads ?? 0) > 0) return;
+  /**
+   * Starts the speech worker (with the configured voice) and a command worker (and its commands'
+   * imports) when they stopped after an idle period; warm() starts nothing without blocking commands.
+   */
+  #warmWorkers(): void {
+    if (this.#closed) return;
+    if (!this.#speech.running) this.#speech.start({ voice: this.config.voice, wpm: this.config.voiceWpm });
+    if (this.#warming || (this.dispatcher.stats().pool?.threads ?? 0) > 0) return;
     // One start at a time: eight boards pressing together must not start eight workers.
     this.#warming = this.dispatcher.warm().finally(() => {
       this.#warming = undefined;

@@ -31,6 +31,15 @@ export interface SpeechServiceOptions {
    * base/native-heap.ts), ms; 0 never. Default 60 s.
    */
   trimIntervalMs?: number;
+  /**
+   * The worker (16–18 MB: its isolate, koffi, libespeak-ng and a voice) stops after this long without a
+   * request, ms, and the next request or start() starts it again (~50–80 ms, the voice's tables
+   * included); its reply cache goes with it. 0 never. Default 0; the pipeline asks for 15 s and starts
+   * the worker again when a board begins to speak, before any reply is due.
+   */
+  idleStopMs?: number;
+  /** Called when the worker stopped after its idle period (tests, diagnostics). */
+  onIdleStop?: () => void;
 }
 
 export const DEFAULT_SPEECH_CACHE_BYTES = 8 * 2 ** 20;
@@ -49,6 +58,8 @@ interface SharedWorker {
   users: Set<SpeechService>;
   /** Requests out: the worker is referenced only while there are some. */
   pending: number;
+  /** Stops the worker once it has had no request for idleStopMs. */
+  idleTimer: NodeJS.Timeout | undefined;
 }
 
 /** The process's speech worker (see the file comment for why there is one per process). */
@@ -72,6 +83,7 @@ function acquire(user: SpeechService, settings: WorkerSettings): SharedWorker {
       rpc: new WorkerRpc<SpeechRequest, never>(worker),
       users: new Set(),
       pending: 0,
+      idleTimer: undefined,
     };
     const gone = (e: Error) => {
       w.rpc.fail(e);
@@ -86,8 +98,19 @@ function acquire(user: SpeechService, settings: WorkerSettings): SharedWorker {
   return shared;
 }
 
+/** Stops the shared worker when it is still idle (the loaded module first: see close()); true if it did. */
+async function stopIdle(w: SharedWorker): Promise<boolean> {
+  await w.loaded;
+  if (shared !== w || w.pending > 0) return false;
+  shared = undefined;
+  await w.worker.terminate();
+  return true;
+}
+
 export class SpeechService {
   readonly #settings: WorkerSettings;
+  readonly #idleStopMs: number;
+  readonly #onIdleStop: (() => void) | undefined;
   #closed = false;
 
   constructor(opts: SpeechServiceOptions = {}) {
@@ -96,6 +119,13 @@ export class SpeechService {
       cacheIdleMs: opts.cacheIdleMs ?? DEFAULT_SPEECH_CACHE_IDLE_MS,
       trimIntervalMs: opts.trimIntervalMs ?? DEFAULT_NATIVE_TRIM_INTERVAL_MS,
     };
+    this.#idleStopMs = opts.idleStopMs ?? 0;
+    this.#onIdleStop = opts.onIdleStop;
+  }
+
+  /** True while the process's speech worker runs (it stops after idleStopMs without a request). */
+  get running(): boolean {
+    return shared !== undefined;
   }
 
   /**
@@ -104,8 +134,9 @@ export class SpeechService {
    */
   start(voice?: { voice: string; wpm: number }): void {
     if (this.#closed) return;
-    acquire(this, this.#settings);
+    const w = acquire(this, this.#settings);
     if (voice) void this.#call<boolean>({ op: 'warm', ...voice }).catch(() => {});
+    else this.#idle(w);
   }
 
   /** espeak-ng speech of `text` in the board's format (cached by text, voice, rate and format). */
@@ -131,12 +162,29 @@ export class SpeechService {
   async #call<R>(req: SpeechRequest, transfer: ArrayBuffer[] = []): Promise<R> {
     if (this.#closed) throw new Error('the speech service is closed');
     const w = acquire(this, this.#settings);
+    clearTimeout(w.idleTimer);
     if (w.pending++ === 0) w.worker.ref();
     try {
       return await w.rpc.call<R>(req, { transfer });
     } finally {
-      if (--w.pending === 0) w.worker.unref();
+      if (--w.pending === 0) {
+        w.worker.unref();
+        this.#idle(w);
+      }
     }
+  }
+
+  #idle(w: SharedWorker): void {
+    if (this.#idleStopMs <= 0) return;
+    clearTimeout(w.idleTimer);
+    w.idleTimer = setTimeout(
+      () =>
+        void stopIdle(w)
+          .then((stopped) => stopped && this.#onIdleStop?.())
+          .catch(() => {}),
+      this.#idleStopMs,
+    );
+    w.idleTimer.unref();
   }
 
   /** Stops using the worker; the last service to close stops it. */
@@ -145,6 +193,7 @@ export class SpeechService {
     this.#closed = true;
     const w = shared;
     if (!w?.users.delete(this) || w.users.size > 0) return;
+    clearTimeout(w.idleTimer);
     shared = undefined;
     // Terminating a worker while it still loads the koffi addon aborts the whole process (Node 20, the
     // same as the ASR workers): a host closed right after it started waits for the load (bounded).

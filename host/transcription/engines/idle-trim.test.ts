@@ -1,6 +1,7 @@
 /**
  * Decoders a burst left in a worker's pool go back once the worker has decoded nothing for a while,
- * down to the spares kept ahead of need — never while any stream still decodes. Real pocketsphinx.
+ * down to idleSpares — never while any stream still decodes — and are built again on demand.
+ * Real pocketsphinx.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -18,6 +19,7 @@ let grammar: CompiledGrammar;
 before(() => {
   engine = new PocketsphinxEngine(DEFAULT_POCKETSPHINX_MODEL, 1e-30, {
     spareDecoders: 1,
+    idleSpares: 1,
     idleTrimMs: 20,
     onTrim: (freed) => {
       trims.push({ freed, atStep: step });
@@ -66,7 +68,7 @@ test('after a burst, the pool shrinks to its spares once the last stream is rele
     trims.map((t) => t.atStep),
     ['all released'],
   );
-  assert.equal(engine.decoderCount, 1, 'one spare decoder is kept ahead of need');
+  assert.equal(engine.decoderCount, 1, 'idleSpares: one decoder is kept through the idle period');
   // Everything beyond the spare went: the burst's decoders and any spare built while it ran.
   assert.ok(trims[0]!.freed >= pooled - 1, `freed ${trims[0]!.freed} of ${pooled}`);
   // The kept spare still decodes, and a new burst builds decoders again.

@@ -8,9 +8,11 @@
  * dictionary), kept ahead of need — every grammar the service prepares is compiled on the free
  * decoders, and a spare decoder is built in the background whenever the last one is taken — and each
  * board's cepstral mean. Rejection needs no decoder of its own (see pocketsphinx-recognizer.ts).
- * Decoders a burst of utterances left in the pool beyond the spares are freed once the worker has
- * decoded nothing for `idleTrimMs` (each holds ~16 MB with the example pack's grammar; building one
- * again takes ~50 ms at the start of an utterance, which its own audio hides).
+ * Once the worker has decoded nothing for `idleTrimMs`, its free decoders go, down to `idleSpares`
+ * (default none): each holds ~16 MB with the example pack's grammar, and building one again takes
+ * ~50–80 ms at the start of the next utterance, while its audio waits in its port — decoded faster
+ * than real time, that backlog is gone long before the board's AUDIO_END. While streams come and go,
+ * `spareDecoders` stay ready.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,8 +59,10 @@ export interface PocketsphinxEngineOptions {
   args?: Record<string, string>;
   /** Free decoders kept ready for the next stream; default 1. */
   spareDecoders?: number;
-  /** Free decoders beyond the spares are freed after this long without a stream, ms; default 10 s. */
+  /** Free decoders beyond `idleSpares` are freed after this long without a stream, ms; default 10 s. */
   idleTrimMs?: number;
+  /** Free decoders kept through an idle period; default 0. */
+  idleSpares?: number;
   /** Called after an idle trim with the number of decoders freed (tests, diagnostics). */
   onTrim?: (freed: number) => void;
 }
@@ -87,6 +91,7 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
   private active = 0;
   private trimTimer: NodeJS.Timeout | undefined;
   private readonly idleTrimMs: number;
+  private readonly idleSpares: number;
   private readonly onTrim: ((freed: number) => void) | undefined;
   private heap: NativeHeap | undefined | null = null;
   /** Decoders built so far, by kind (the benchmark and the tests read it). */
@@ -110,6 +115,7 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.extraArgs = opts.args ?? {};
     this.spare = opts.spareDecoders ?? 1;
     this.idleTrimMs = opts.idleTrimMs ?? IDLE_TRIM_MS;
+    this.idleSpares = opts.idleSpares ?? 0;
     this.onTrim = opts.onTrim;
     // Load now, so that a broken model fails the worker's start and the first utterance never waits.
     this.free.push(this.newDecoder());
@@ -209,11 +215,11 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
     this.trimTimer.unref();
   }
 
-  /** Frees the free decoders beyond the spares (the least recently used first) and their heap pages. */
+  /** Frees the free decoders beyond idleSpares (the least recently used first) and their heap pages. */
   private trim(): void {
     this.trimTimer = undefined;
     if (this.closed || this.active > 0) return;
-    const extra = this.free.splice(0, Math.max(0, this.free.length - this.spare));
+    const extra = this.free.splice(0, Math.max(0, this.free.length - this.idleSpares));
     for (const d of extra) {
       d.free();
       this.all.splice(this.all.indexOf(d), 1);
