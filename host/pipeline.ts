@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { HarkError } from '../base/errors.js';
+import { NativeHeap } from '../base/native-heap.js';
 import {
   type CommandFault,
   CommandIsolation,
@@ -45,9 +46,15 @@ const AUDIO_BATCH_MS = 100;
  * without a blocking command, and the next utterance's AUDIO_START starts one again: it takes ~400 ms,
  * less than any spoken command lasts, so the reply does not wait for it.
  */
-export const COMMAND_WORKER_IDLE_MS = 15_000;
-/** The speech worker (16–18 MB) stops after as long without a reply, and starts again the same way. */
-export const SPEECH_WORKER_IDLE_MS = 15_000;
+export const COMMAND_WORKER_IDLE_MS = 8_000;
+/**
+ * The speech worker (16–18 MB) stops after as long without a reply, and starts again the same way.
+ * Both stop before the ASR workers' idle trim (IDLE_TRIM_MS, 10 s), whose malloc_trim also gives back
+ * the C heap the stopped threads' arenas still hold.
+ */
+export const SPEECH_WORKER_IDLE_MS = 8_000;
+/** Quiet after the last AUDIO_START/END before main trims the C heap (past both idle stops and replies). */
+export const QUIET_TRIM_MS = 14_000;
 
 export interface PipelineOptions {
   config: HarkConfig;
@@ -323,6 +330,7 @@ export class HarkPipeline extends EventEmitter {
       (e: { boardId: string; message: import('../protocol/ts/messages.js').Message }) => {
         // Someone speaks: have the workers a reply may need ready before the command runs.
         if (e.message.type === 'AUDIO_START') this.#warmWorkers();
+        if (e.message.type === 'AUDIO_START' || e.message.type === 'AUDIO_END') this.#quietTrimLater();
         this.#boards.get(e.boardId)?.onMessage(e.message);
       },
     );
@@ -368,6 +376,21 @@ export class HarkPipeline extends EventEmitter {
   }
 
   #warming: Promise<void> | undefined;
+  #quietTimer: NodeJS.Timeout | undefined;
+  #heap: NativeHeap | undefined | null = null;
+
+  /**
+   * Once nobody has spoken for longer than the workers' idle periods, gives the C heap back: a thread
+   * that stopped (command, speech worker) leaves its glibc arena's free pages resident (base/native-heap.ts).
+   */
+  #quietTrimLater(): void {
+    clearTimeout(this.#quietTimer);
+    this.#quietTimer = setTimeout(() => {
+      if (this.#heap === null) this.#heap = NativeHeap.load();
+      this.#heap?.trim();
+    }, QUIET_TRIM_MS);
+    this.#quietTimer.unref();
+  }
 
   /** The default answer to a host fault: say it in one line, close what can be closed, exit 1. */
   async #stopOnHostFault(e: HarkError): Promise<void> {
@@ -442,6 +465,7 @@ export class HarkPipeline extends EventEmitter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#quietTimer);
     for (const b of this.#boards.values()) b.close();
     this.#rooms?.close();
     await this.#dashboard?.close().catch(() => {});

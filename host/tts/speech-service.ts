@@ -34,7 +34,7 @@ export interface SpeechServiceOptions {
   /**
    * The worker (16–18 MB: its isolate, koffi, libespeak-ng and a voice) stops after this long without a
    * request, ms, and the next request or start() starts it again (~50–80 ms, the voice's tables
-   * included); its reply cache goes with it. 0 never. Default 0; the pipeline asks for 15 s and starts
+   * included); its reply cache goes with it. 0 never. Default 0; the pipeline asks for 8 s and starts
    * the worker again when a board begins to speak, before any reply is due.
    */
   idleStopMs?: number;

@@ -27,8 +27,7 @@
  *                                     and 0 frames lost, doubling from 1 until a step fails
  */
 
-import { COMMAND_WORKER_IDLE_MS } from '../../host/pipeline.js';
-import { IDLE_TRIM_MS } from '../../host/transcription/engines/pocketsphinx.js';
+import { QUIET_TRIM_MS } from '../../host/pipeline.js';
 import type { UtterResult } from './pipeline/boards-process.js';
 import { Fleet } from './pipeline/fleet.js';
 import { RAMP_P95_LIMIT_MS, ramp, rssSlope } from './pipeline/ramp.js';
@@ -89,7 +88,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
     await sleep(1000);
     fig['host_rss_mb_after_speech'] = round(fleet.hostRssMb(), 1);
     // Idle means quiet for longer than the host keeps what a burst needed (host/pipeline.ts, engines/).
-    await sleep(Math.max(COMMAND_WORKER_IDLE_MS, IDLE_TRIM_MS) + 2000);
+    await sleep(QUIET_TRIM_MS + 1000);
     fig['host_rss_mb_idle'] = round(fleet.hostRssMb(), 1);
     log(
       `one board: cold ${fig['e2e_cold_ms_1board']} ms, warm p95 ${fig['e2e_ms_p95_1board']} ms, ack p95 ${fig['ack_latency_ms_p95_1board']} ms, first speech p50 ${fig['speech_first_audio_ms_p50_1board']} ms; host RSS ${Math.round(restingMb)} MB before it spoke, ${fig['host_rss_mb_after_speech']} MB 1 s after, ${fig['host_rss_mb_idle']} MB idle`,

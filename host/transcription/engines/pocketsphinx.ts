@@ -224,11 +224,11 @@ export class PocketsphinxEngine implements Engine, RecognizerPool {
       d.free();
       this.all.splice(this.all.indexOf(d), 1);
     }
-    if (extra.length > 0) {
-      // Freed decoder memory stays resident inside glibc's arena until trimmed (base/native-heap.ts).
-      if (this.heap === null) this.heap = NativeHeap.load();
-      this.heap?.trim();
-    }
+    // Freed decoder memory stays resident inside glibc's arenas until trimmed (base/native-heap.ts);
+    // malloc_trim walks every arena of the process, so it also returns what threads that stopped
+    // during the lull (the pipeline's command and speech workers) left behind. Once per idle period.
+    if (this.heap === null) this.heap = NativeHeap.load();
+    this.heap?.trim();
     this.onTrim?.(extra.length);
   }
 
