@@ -4,7 +4,7 @@ import { isHarkError } from '../../base/errors.js';
 import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import { AudioCodec, codecBit, SpeakerKind } from '../../protocol/ts/messages.js';
 import { SpeechService } from '../tts/speech-service.js';
-import { applyGain, canSpeak, chooseSpeakerCodec, prepareSpeech } from './speech.js';
+import { applyGain, canSpeak, chooseSpeakerCodec, prepareSpeech, type RemoteSpeech } from './speech.js';
 
 const pcmBoard = {
   speakerKind: SpeakerKind.PCM,
@@ -72,6 +72,31 @@ test('with the speech worker: the same audio as on main, and its failures name t
       prepareSpeech('five minutes', pcmBoard, { service, voice: 'xx-nonexistent' }),
       (e) => isHarkError(e, 'HARK_ERR_RESPONSE_SPEECH') && /five minutes/.test(e.message),
     );
+  } finally {
+    await service.close();
+  }
+});
+
+test('a remote voice that falls back to espeak-ng: the speech worker speaks it, main never spawns it', async () => {
+  const service = new SpeechService();
+  try {
+    let fellBack = 0;
+    const downServer: RemoteSpeech = (_text, local) => {
+      fellBack++;
+      return local();
+    };
+    const before = await service.stats();
+    const out = await prepareSpeech('the light is on', pcmBoard, { service, remote: downServer });
+    const after = await service.stats();
+    assert.equal(fellBack, 1);
+    assert.equal(after.misses - before.misses, 1, 'espeak-ng ran in the speech worker');
+    assert.equal(out.codec, AudioCodec.PCM16);
+    // A remote voice's own PCM (here 22.05 kHz) is still converted to the board's rate.
+    const tone = new Int16Array(22050).map((_, i) => Math.round(8000 * Math.sin(i / 5)));
+    const served: RemoteSpeech = async () => ({ sampleRate: 22050, samples: tone });
+    const remote = await prepareSpeech('anything', pcmBoard, { service, remote: served });
+    assert.equal(remote.sampleRate, 16000);
+    assert.ok(Math.abs(remote.durationMs - 1000) <= 1, `${remote.durationMs} ms`);
   } finally {
     await service.close();
   }

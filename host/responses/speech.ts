@@ -47,8 +47,11 @@ export interface SpeechOptions {
   service?: SpeechService;
 }
 
-/** A synthesiser that may hand the text to `local` (espeak-ng) instead. */
-export type RemoteSpeech = (text: string, local: () => Promise<PcmAudio>) => Promise<PcmAudio>;
+/**
+ * A synthesiser that may hand the text to `local` (espeak-ng) instead; `local`'s result is passed
+ * through untouched, so espeak-ng can run in the speech worker and return encoded audio.
+ */
+export type RemoteSpeech = <T>(text: string, local: () => Promise<T>) => Promise<PcmAudio | T>;
 
 /** True when the board can play PCM audio at all (piezo-only boards get tones instead). */
 export const canSpeak = (caps: SpeakerCaps): boolean =>
@@ -117,27 +120,20 @@ export async function prepareSpeech(
   const codec = chooseSpeakerCodec(caps)!;
   const format = { sampleRate: caps.speakerSampleRate, codec, gain: opts.gain ?? 1 };
   const voice = { voice: opts.voice ?? 'en-us', wpm: opts.wpm ?? 170 };
-  if (opts.service && !opts.remote) {
-    try {
-      return await opts.service.speak(text, voice, format);
-    } catch (e) {
-      throw speechFailed(text, e);
-    }
-  }
-  let pcm: PcmAudio;
-  const local = () =>
-    synthesize(text, {
-      voice: opts.voice ?? 'en-us',
-      wpm: opts.wpm ?? 170,
-      sampleRate: caps.speakerSampleRate,
-    });
+  const service = opts.service;
+  // espeak-ng in the speech worker when there is one (also when a remote voice falls back to it).
+  const local = async (): Promise<SpeakerAudio> =>
+    service
+      ? service.speak(text, voice, format)
+      : prepareAudio(await synthesize(text, { ...voice, sampleRate: caps.speakerSampleRate }), caps, opts);
+  let out: PcmAudio | SpeakerAudio;
   try {
-    pcm = opts.remote ? await opts.remote(text, local) : await local();
+    out = opts.remote ? await opts.remote(text, local) : await local();
   } catch (e) {
     throw speechFailed(text, e);
   }
-  // espeak-ng's output is already at the speaker rate: only a remote voice's may need resampling.
-  return convertAudio(pcm, caps, opts);
+  // A remote voice's PCM is at its own rate: resampled and encoded (in the worker when there is one).
+  return 'codec' in out ? out : convertAudio(out, caps, opts);
 }
 
 const speechFailed = (text: string, e: unknown) =>

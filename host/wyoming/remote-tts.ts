@@ -88,7 +88,7 @@ export class RemoteSynthesizer extends EventEmitter {
    * Speaks `text` on the server; when the server is down or fails, `local` speaks it instead (and
    * the server is marked down, once, until a probe finds it again).
    */
-  async speak(text: string, local: () => Promise<PcmAudio>): Promise<PcmAudio> {
+  async speak<T>(text: string, local: () => Promise<T>): Promise<PcmAudio | T> {
     if (this.health.state === 'down') {
       this.counts.local++;
       return local();

@@ -165,7 +165,7 @@ export class WyomingServices implements StreamOpener {
   }
 
   /** Speech for replies: the remote TTS server, espeak-ng (`local`) when it is absent or gone. */
-  get synthesize(): ((text: string, local: () => Promise<PcmAudio>) => Promise<PcmAudio>) | undefined {
+  get synthesize(): (<T>(text: string, local: () => Promise<T>) => Promise<PcmAudio | T>) | undefined {
     const tts = this.remoteTts;
     return tts ? (text, local) => tts.speak(text, local) : undefined;
   }
