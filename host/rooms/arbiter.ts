@@ -191,8 +191,14 @@ export class RoomArbiter extends EventEmitter {
         return (this.#loudAt.get(b) ?? Number.NEGATIVE_INFINITY) >= c.startedAt - w && began === undefined;
       }),
     );
-    // A rival that was quieter than this claim the whole time cannot win: not worth waiting for.
-    for (const b of rivals) if (this.#peak(b, c.startedAt - w) < c.signalDb) rivals.delete(b);
+    // A rival that was quieter than this claim the whole time cannot win: not worth waiting for. Only
+    // if its levels cover as much audio as the claim's own: on a loaded host a rival's audio can be
+    // measured later than the claimant's, and levels not yet heard are not quiet ones.
+    const since = c.startedAt - w;
+    const measured = this.#blocks(c.boardId, since);
+    for (const b of rivals) {
+      if (this.#blocks(b, since) + 1 >= measured && this.#peak(b, since) < c.signalDb) rivals.delete(b);
+    }
     if (rivals.size === 0) {
       this.#decided.set(room, { winner: c, at: now });
       return Promise.resolve(true);
@@ -212,6 +218,13 @@ export class RoomArbiter extends EventEmitter {
   }
 
   /** The loudest level a board had since `since` (performance.now() time). */
+  /** How many level blocks (100 ms of audio each) a board has had measured since `since`. */
+  #blocks(boardId: string, since: number): number {
+    let n = 0;
+    for (const l of this.#levels.get(boardId) ?? []) if (l.t >= since) n++;
+    return n;
+  }
+
   #peak(boardId: string, since: number): number {
     let peak = Number.NEGATIVE_INFINITY;
     for (const l of this.#levels.get(boardId) ?? []) if (l.t >= since && l.db > peak) peak = l.db;

@@ -141,6 +141,20 @@ test('arbiter: alone it answers at once; a contest is decided when every rival h
     assert.equal(arb.decisions.length, 0, 'no round: c was quieter throughout');
     arb.close();
   }
+  // A rival whose audio is measured later than the claimant's (a loaded host) is not yet quieter:
+  // two quiet blocks against the claimant's five are awaited, and its louder claim wins.
+  {
+    const { host, arb } = make();
+    const t = performance.now();
+    host.emit('event', { event: 'listening', boardId: 'c', trigger: 'push-to-talk', stream: 1 });
+    for (let i = 0; i < 5; i++) host.emit('level', { boardId: 'a', rmsDb: -40, peakDb: -30 });
+    for (let i = 0; i < 2; i++) host.emit('level', { boardId: 'c', rmsDb: -60, peakDb: -50 });
+    const pa = arb.claim({ boardId: 'a', startedAt: t, signalDb: -40 });
+    for (let i = 0; i < 3; i++) host.emit('level', { boardId: 'c', rmsDb: -20, peakDb: -10 });
+    const pc = arb.claim({ boardId: 'c', startedAt: t + 30, signalDb: -20 });
+    assert.deepEqual(await Promise.all([pa, pc]), [false, true]);
+    arb.close();
+  }
   {
     const { host, events, arb } = make();
     const t = performance.now();
