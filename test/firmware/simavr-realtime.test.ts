@@ -188,9 +188,15 @@ describe('simulated Uno through the whole host: push-to-talk, pins, reset', () =
         // period is quantised to the 125 µs sample tick (only the mean is the tone's frequency)
         const mid = r.slice(Math.floor(r.length / 4), Math.ceil((r.length * 3) / 4));
         const hz = ((mid.length - 1) * 1e6) / (mid.at(-1)! - mid[0]!);
+        // On failure, say what the pin did around the step: which TONEs came when, and the periods.
+        const around = () => {
+          const near = tones.filter((x) => Math.abs(x.t - f.t) < 500_000).map((x) => x.t - f.t);
+          const periods = r.slice(1).map((t, k) => t - r[k]!);
+          return `TONE frames at ${JSON.stringify(near)} µs from it; the step's window ${from - f.t}..${to - f.t} µs; periods ${JSON.stringify(periods)} µs`;
+        };
         assert.ok(
           Math.abs(hz - step.freqHz) / step.freqHz < 0.03,
-          `piezo at ${hz.toFixed(1)} Hz, the TONE at ${f.t} µs asks ${step.freqHz} Hz`,
+          `piezo at ${hz.toFixed(1)} Hz, the TONE at ${f.t} µs asks ${step.freqHz} Hz (${around()})`,
         );
         checked++;
       }
