@@ -42,18 +42,13 @@ export type { PipelineEvent } from './sessions/board-runtime.js';
  */
 const AUDIO_BATCH_MS = 100;
 /**
- * A command worker (24–32 MB: the pack's whole module graph loads there again) exits after this long
- * without a blocking command, and the next utterance's AUDIO_START starts one again: it takes ~400 ms,
- * less than any spoken command lasts, so the reply does not wait for it.
+ * Why the command and speech workers do not stop when idle (both can: BlockingPool minThreads 0 +
+ * idleTimeoutMs, SpeechService idleStopMs): stopping them after 8 s and starting them again at the next
+ * AUDIO_START saved ~50 MB at idle but, measured on the loaded 2-core machine, 8 boards' spoken replies
+ * then took 400–1700 ms to their first audio instead of 20–60 (restarting threads beside the ASR
+ * workers), so the host keeps them.
  */
-export const COMMAND_WORKER_IDLE_MS = 8_000;
-/**
- * The speech worker (16–18 MB) stops after as long without a reply, and starts again the same way.
- * Both stop before the ASR workers' idle trim (IDLE_TRIM_MS, 10 s), whose malloc_trim also gives back
- * the C heap the stopped threads' arenas still hold.
- */
-export const SPEECH_WORKER_IDLE_MS = 8_000;
-/** Quiet after the last AUDIO_START/END before main trims the C heap (past both idle stops and replies). */
+/** Quiet after the last AUDIO_START/END before main gives the C heap's free pages back (base/native-heap.ts). */
 export const QUIET_TRIM_MS = 14_000;
 
 export interface PipelineOptions {
@@ -119,7 +114,7 @@ export class HarkPipeline extends EventEmitter {
   #dashboard: DashboardServer | undefined;
   #rooms: RoomArbiter | undefined;
   /** Spoken replies are synthesised, resampled and encoded in their own worker, not on main. */
-  readonly #speech = new SpeechService({ idleStopMs: SPEECH_WORKER_IDLE_MS });
+  readonly #speech = new SpeechService();
   #closed = false;
 
   private constructor(parts: {
@@ -204,7 +199,7 @@ export class HarkPipeline extends EventEmitter {
     const dispatcher = new Dispatcher({
       registry,
       isolation,
-      pool: { maxHeapMb: config.commandWorkerHeapMb, minThreads: 0, idleTimeoutMs: COMMAND_WORKER_IDLE_MS },
+      pool: { maxHeapMb: config.commandWorkerHeapMb },
       services: (boardId) => boards?.get(boardId)?.services,
       ...(watchdog ? { tracker: watchdog } : {}),
     });
@@ -328,8 +323,6 @@ export class HarkPipeline extends EventEmitter {
     this.link.on(
       'message',
       (e: { boardId: string; message: import('../protocol/ts/messages.js').Message }) => {
-        // Someone speaks: have the workers a reply may need ready before the command runs.
-        if (e.message.type === 'AUDIO_START') this.#warmWorkers();
         if (e.message.type === 'AUDIO_START' || e.message.type === 'AUDIO_END') this.#quietTrimLater();
         this.#boards.get(e.boardId)?.onMessage(e.message);
       },
@@ -361,21 +354,6 @@ export class HarkPipeline extends EventEmitter {
     this.#watchdog?.on('recovered', (r: { error: HarkError }) => this.#emit(errorEvent('', r.error)));
   }
 
-  /**
-   * Starts the speech worker (with the configured voice) and a command worker (and its commands'
-   * imports) when they stopped after an idle period; warm() starts nothing without blocking commands.
-   */
-  #warmWorkers(): void {
-    if (this.#closed) return;
-    if (!this.#speech.running) this.#speech.start({ voice: this.config.voice, wpm: this.config.voiceWpm });
-    if (this.#warming || (this.dispatcher.stats().pool?.threads ?? 0) > 0) return;
-    // One start at a time: eight boards pressing together must not start eight workers.
-    this.#warming = this.dispatcher.warm().finally(() => {
-      this.#warming = undefined;
-    });
-  }
-
-  #warming: Promise<void> | undefined;
   #quietTimer: NodeJS.Timeout | undefined;
   #heap: NativeHeap | undefined | null = null;
 
