@@ -35,7 +35,7 @@ function structuredNumberGrammar(range: NumberRange | undefined): GrammarNode {
     ['million', 1_000_000],
   ] as const) {
     if (max < size) break;
-    // The multiplier only as large as the range allows ("count primes up to fifty million": 1..50).
+    // The multiplier only as large as the range allows ("count primes up to ten million": 1..10).
     const most = Math.floor(max / size);
     const multiplier =
       most < ENUMERATE_MAX
