@@ -29,7 +29,7 @@ import { VOICES } from '../fixtures/transcription/corpus/voices.js';
 import type { BenchOptions } from './run.js';
 import { median } from './stats.js';
 
-const PHRASE = 'hey computer';
+export const PHRASE = 'hey computer';
 const COMMANDS = [
   'turn the light on',
   'what time is it',
@@ -41,7 +41,7 @@ const COMMANDS = [
   'make the light blue',
 ];
 /** A detection counts for the phrase when it ends this close after the phrase's end. */
-const HIT_WINDOW_MS = 1500;
+export const HIT_WINDOW_MS = 1500;
 
 interface Wake {
   atMs: number;
@@ -70,11 +70,8 @@ async function wakesIn(svc: TranscriptionService, grammar: string, samples: Int1
   return wakes;
 }
 
-export async function run(opts: BenchOptions): Promise<Record<string, number>> {
-  const seconds = opts.full ? 3600 : opts.quick ? 120 : 600;
-  const perVoice = opts.full ? COMMANDS.length : opts.quick ? 1 : 4;
-  const registry = new CommandRegistry();
-  await loadCommandModule(registry, EXAMPLE_PACK);
+/** The wake clips ("hey computer, <command>" after other speech, every voice) and the background. */
+export async function wakeCorpus(seconds: number, perVoice: number, log: (s: string) => void) {
   const t0 = performance.now();
   const news = newsText(VOICES.length * perVoice * 3, 11);
   const clips: { voice: string; samples: Int16Array; phraseStartMs: number; phraseEndMs: number }[] = [];
@@ -104,9 +101,18 @@ export async function run(opts: BenchOptions): Promise<Record<string, number>> {
   for await (const seg of background(seconds, 7)) bgParts.push(seg.samples);
   const bg = new Int16Array(bgParts.reduce((n, p) => n + p.length, 0));
   for (let o = 0, i = 0; i < bgParts.length; o += bgParts[i]!.length, i++) bg.set(bgParts[i]!, o);
-  opts.log(
+  log(
     `wake corpora: ${clips.length} wake clips, ${Math.round(bg.length / CORPUS_RATE)} s of background in ${Math.round(performance.now() - t0)} ms`,
   );
+  return { clips, bg };
+}
+
+export async function run(opts: BenchOptions): Promise<Record<string, number>> {
+  const seconds = opts.full ? 3600 : opts.quick ? 120 : 600;
+  const perVoice = opts.full ? COMMANDS.length : opts.quick ? 1 : 4;
+  const registry = new CommandRegistry();
+  await loadCommandModule(registry, EXAMPLE_PACK);
+  const { clips, bg } = await wakeCorpus(seconds, perVoice, opts.log);
   const svc = await TranscriptionService.create({ threads: 2 });
   try {
     await svc.setGrammar('commands', exportGrammar(registry));

@@ -67,6 +67,12 @@ export class PsDecoder {
   readonly cepsize: number;
   private inUtt = false;
   private uttFrames = 0;
+  /**
+   * Frames this decoder processed before the current utterance, in every search: a keyphrase search
+   * numbers its detections on that running count (observed with 5prealpha), not from the utterance.
+   */
+  private framesBefore = 0;
+  private framesTotal = 0;
   private readonly score = [0];
 
   constructor(
@@ -156,6 +162,7 @@ export class PsDecoder {
       );
     }
     this.current = this.searches.get(hash);
+    this.framesBefore = this.framesTotal;
     if ((this.a.ps_start_utt(this.ps) as number) < 0) {
       throw new HarkError('HARK_ERR_TRANSCRIPTION_POCKETSPHINX', 'pocketsphinx could not start an utterance');
     }
@@ -191,6 +198,7 @@ export class PsDecoder {
     this.a.ps_end_utt(this.ps);
     this.inUtt = false;
     this.uttFrames = this.a.ps_get_n_frames(this.ps) as number;
+    this.framesTotal += this.uttFrames;
   }
 
   /** The best path of the ended utterance; word times are ms from its start. */
@@ -211,9 +219,15 @@ export class PsDecoder {
       const prob = this.a.ps_seg_prob(seg, ascr, x, x) as number;
       segs.push({ word: this.a.ps_seg_word(seg) as string, sf: sf[0]!, ef: ef[0]!, prob, ascr: ascr[0]! });
     }
-    // A keyphrase search numbers its detections from the utterance start and has no closing silence.
+    // A keyphrase search numbers its detections on the decoder's running frame count, not from the
+    // utterance start (observed with 5prealpha; the count runs a few frames ahead of the utterances'
+    // ps_get_n_frames, more as they add up), and has no closing silence to anchor on. Before this, every
+    // wake after a decoder's first utterance was placed seconds after its detection, so the wake's end
+    // fell back to the detection time and the verification segment came out empty. Taken from the
+    // running count, capped so that no segment ends after the utterance's last frame.
     const lastEf = segs.reduce((m, g) => Math.max(m, g.ef), 0);
-    const base = this.current === 'keyphrase' ? 0 : Math.max(0, lastEf + 1 - frames);
+    const anchored = Math.max(0, lastEf + 1 - frames);
+    const base = this.current === 'keyphrase' ? Math.max(this.framesBefore, anchored) : anchored;
     const words = segs
       .filter((g) => !FILLERS.test(g.word))
       .map((g) => ({
