@@ -136,6 +136,12 @@ export function explainLines(
     lines.push(
       `scores:      log-likelihood ratio per frame against the best state ${t.scores.llr} (words only ${t.scores.speechLlr}, weakest word ${t.scores.minWordLlr})`,
     );
+    if (t.scores.coverage !== undefined) {
+      // The segment features the confidence is a logistic of, besides the scores (rejection.ts).
+      lines.push(
+        `segments:    ${t.scores.words} words cover ${Math.round(100 * t.scores.coverage)} % of ${t.scores.voicedMs} ms of speech, ${Math.round(t.scores.msPerPhone ?? 0)} ms a phone (slowest word ${Math.round(t.scores.maxMsPerPhone ?? 0)})`,
+      );
+    }
   }
   if (t.alternatives?.length) {
     lines.push('alternatives (n-best, path score, higher is better):');

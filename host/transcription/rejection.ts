@@ -1,23 +1,46 @@
 /**
  * The verdict on a final result: accepted, or rejected with a reason, and a confidence in [0, 1].
  *
- * pocketsphinx: llr = the grammar path's acoustic score / frames. pocketsphinx normalises each frame's
- * senone scores by the frame's best, so this is a likelihood ratio against the best state of every
- * frame — an unconstrained reference that costs nothing (no second decoder): near zero for one of the
- * grammar's phrases, far below it for other speech forced into the grammar. A logistic maps it to a
- * confidence. The method, its calibration and the default threshold were chosen on the corpora of
- * test/bench/recognition.bench.ts (see host/transcription/README.md for the figures).
+ * pocketsphinx: a logistic of the hypothesis's own segment features (rejection-features.ts), all from
+ * the one decoder that produced it — no second decoder:
+ * - llr, the grammar path's acoustic score per frame. pocketsphinx normalises each frame's senone
+ *   scores by the frame's best, so this is a likelihood ratio against the best state of every frame:
+ *   near zero for one of the grammar's phrases, far below it for other speech forced into the grammar;
+ * - the weakest word's score per frame (one forced word among good ones);
+ * - coverage, the share of the voice detector's speech inside the hypothesis's words (a long sentence
+ *   forced into "louder" leaves most of its speech to silence and fillers);
+ * - the slowest word's ms per phone (or stretches a few phones over it).
+ * Fitted on one third of the recognition corpus and checked on the other two (figures and the
+ * comparison with llr alone in host/transcription/README.md; test/bench/recognition/calibrate.ts
+ * refits it from a harness dump).
  * vosk (untested here — no vosk model can be installed on the build machine): "[unk]" in the result
  * means speech outside the grammar; otherwise the lowest word confidence is the confidence.
  * Both: no speech detected by the voice detector → 'no-speech', or 'too-short' for a blip.
  */
 import type { RecognitionResult } from './engines/engine.js';
+import type { SegmentFeatures } from './rejection-features.js';
 import type { RejectReason } from './types.js';
 
 /**
- * Calibration of the pocketsphinx likelihood ratio (log base 1.0001 per 10 ms frame), fitted on one
- * third of the recognition bench slice (the clips with index % 3 = 0) and checked on the rest: the
- * default threshold keeps in-grammar rejections near 5 %.
+ * The confidence of a pocketsphinx result with segment features: logistic(bias + Σ weight ·
+ * (feature − mean) / scale), features in the order of CONFIDENCE_FEATURES. Fitted by
+ * test/bench/recognition/calibrate.ts on the harness dump of the full recognition corpus (`--full`
+ * slice, 1277 clips; the clips with index % 3 = 0).
+ */
+export const CONFIDENCE_FEATURES = ['llr', 'minWordLlr', 'coverage', 'maxMsPerPhone'] as const;
+export const CONFIDENCE_MODEL = {
+  mean: [-31.61, -64.49, 0.7811, 179],
+  scale: [10.23, 24.27, 0.2038, 140.4],
+  weights: [1.394, 0.8371, 1.347, -0.7325],
+  bias: -0.7773,
+} as const;
+
+/** Below this coverage most of the speech lies outside the hypothesis's words: out of grammar. */
+const OUT_OF_GRAMMAR_COVERAGE = 0.5;
+
+/**
+ * Calibration of the likelihood ratio alone (log base 1.0001 per 10 ms frame), for a result without
+ * word segments (the wake stage's verification of a segment).
  */
 export const LLR_CALIBRATION = {
   /** llr at which the confidence is 0.5. */
@@ -27,7 +50,7 @@ export const LLR_CALIBRATION = {
 } as const;
 
 /** The default of `transcription.rejectThreshold`: results below this confidence are rejected. */
-export const DEFAULT_REJECT_THRESHOLD = 0.2;
+export const DEFAULT_REJECT_THRESHOLD = 0.35;
 
 /** What the voice detector saw in the utterance. */
 export interface SpeechSeen {
@@ -55,10 +78,21 @@ export function llrOf(r: RecognitionResult): number | undefined {
   return a.ascr / a.frames;
 }
 
+/** The confidence of a hypothesis from its segment features (CONFIDENCE_MODEL). */
+export function featureConfidence(f: SegmentFeatures): number {
+  const m = CONFIDENCE_MODEL;
+  let x: number = m.bias;
+  CONFIDENCE_FEATURES.forEach((name, j) => {
+    x += (m.weights[j]! * (f[name] - m.mean[j]!)) / m.scale[j]!;
+  });
+  return logistic(x);
+}
+
 export function judge(
   r: RecognitionResult,
   speech: SpeechSeen,
   opts: { rejection: boolean; threshold: number },
+  features?: SegmentFeatures,
 ): Verdict {
   if (!speech.heard) {
     return {
@@ -71,7 +105,10 @@ export function judge(
   let confidence: number;
   let outOfGrammar = false;
   const llr = llrOf(r);
-  if (llr !== undefined) {
+  if (features) {
+    confidence = featureConfidence(features);
+    outOfGrammar = features.coverage < OUT_OF_GRAMMAR_COVERAGE;
+  } else if (llr !== undefined) {
     confidence = logistic((llr - LLR_CALIBRATION.mid) / LLR_CALIBRATION.scale);
   } else if (r.vosk) {
     outOfGrammar = r.vosk.unknownWords > 0;
@@ -80,7 +117,10 @@ export function judge(
     confidence = 1; // no rejection measure for this grammar: the grammar's word is final
   }
   confidence = Math.min(1, Math.max(0, confidence));
-  if (!opts.rejection || (!outOfGrammar && confidence >= opts.threshold))
+  const vosk = r.vosk !== undefined;
+  // A vosk "[unk]" rejects whatever the threshold; a pocketsphinx hypothesis that covers little of
+  // the speech is named out of grammar, but the threshold alone decides.
+  if (!opts.rejection || (!(vosk && outOfGrammar) && confidence >= opts.threshold))
     return { confidence, verdict: 'accepted' };
   return {
     confidence,

@@ -87,7 +87,12 @@ test("a board disconnecting mid-utterance ('abort') fails the stream with a clea
   // The same board speaks again right away and is understood.
   const again = open('gone');
   feedAll(again, clip);
-  assert.equal((await again.result).text, 'open the garage door');
+  const t = await again.result;
+  assert.equal(t.text, 'open the garage door');
+  // The segment features the confidence came from travel with it (hark explain prints them).
+  assert.equal(t.scores?.words, 4);
+  assert.ok(t.scores!.coverage! > 0 && t.scores!.coverage! <= 1, `coverage ${t.scores?.coverage}`);
+  assert.ok(t.scores!.voicedMs! > 300 && t.scores!.voicedMs! < t.audioMs, `voiced ${t.scores?.voicedMs}`);
 });
 
 test('cancel() rejects the result at once and the service keeps serving', async () => {

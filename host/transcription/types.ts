@@ -5,6 +5,7 @@
 
 import type { ErrorCodeName } from '../../base/errors.js';
 import type { AudioCodecId } from '../../protocol/ts/messages.js';
+import type { WakeFeatures } from './wake-verify.js';
 
 /** Engine choice: `auto` picks vosk when a vosk model is configured, else pocketsphinx. */
 export type EngineName = 'auto' | 'vosk' | 'pocketsphinx';
@@ -34,7 +35,7 @@ export interface TranscriptionOptions {
    * counted). A worker over it dies alone: its streams fail, piscina starts a replacement. Default 256.
    */
   maxHeapMb?: number;
-  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.2. */
+  /** Results whose confidence is below this are rejected (config `transcription.rejectThreshold`); default 0.35. */
   rejectThreshold?: number;
   /** Free decoders each worker keeps ready (built ahead of need, every grammar compiled); default 1. */
   spareDecoders?: number;
@@ -138,7 +139,17 @@ export interface Transcript {
    * hypothesis against the best state of each frame — over the whole capture, over its words, and
    * the weakest word's. hark explain prints them.
    */
-  scores?: { llr: number; speechLlr: number; minWordLlr: number };
+  scores?: {
+    llr: number;
+    speechLlr: number;
+    minWordLlr: number;
+    /** Share of the voiced audio inside the hypothesis's words, and more (rejection-features.ts). */
+    coverage?: number;
+    voicedMs?: number;
+    msPerPhone?: number;
+    maxMsPerPhone?: number;
+    words?: number;
+  };
   engine: 'vosk' | 'pocketsphinx' | 'wyoming';
   /**
    * Set when a remote assistant acts on the text itself (a Home Assistant satellite pipeline): the
@@ -244,7 +255,16 @@ export type StreamEvent =
    * grammar has none), `verifyMs` what verification cost, `lagMs` how long after the phrase's end the
    * keyphrase search fired.
    */
-  | { type: 'wake'; phrase: string; atMs: number; confidence: number; verifyMs: number; lagMs: number }
+  | {
+      type: 'wake';
+      phrase: string;
+      atMs: number;
+      confidence: number;
+      verifyMs: number;
+      lagMs: number;
+      /** What the verification's confidence came from (wake-verify.ts), when the grammar verifies. */
+      scores?: WakeFeatures;
+    }
   | {
       type: 'final';
       transcript: Transcript;

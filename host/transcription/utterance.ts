@@ -19,8 +19,10 @@ import { decodeAudioBlock } from '../../protocol/ts/audio/index.js';
 import type { AudioRouteMessage } from './audio-route.js';
 import type { Engine, RecognitionResult, Recognizer } from './engines/engine.js';
 import { judge, llrOf } from './rejection.js';
+import { phoneCounter, type SegmentFeatures, segmentFeatures } from './rejection-features.js';
 import type { CompiledGrammar, StageTimes, StreamEvent, Transcript, WireError } from './types.js';
 import { EnergyVad, type VadEvent } from './vad.js';
+import { type WakeFeatures, wakeFeatures } from './wake-verify.js';
 import type { StreamControl, UtteranceTask } from './worker-protocol.js';
 
 const PARTIAL_EVERY_MS = 100;
@@ -97,6 +99,7 @@ class UtteranceRunner {
   private decodeMs = 0;
   private speechStartMs: number | undefined;
   private speechEndMs: number | undefined;
+  private readonly phoneCounts = new Map<string, (word: string) => number>();
 
   constructor(
     private readonly engine: Engine,
@@ -198,11 +201,13 @@ class UtteranceRunner {
     const g = this.task.grammar;
     let confidence = 1;
     let verifyMs = 0;
+    let scores: WakeFeatures | undefined;
     if (g.kind === 'keyphrase' && g.verify && this.rec!.decodeSegment) {
       const t0 = performance.now();
       const v = this.verifyWake(g.verify, r, wakeEndMs);
       verifyMs = round1(performance.now() - t0);
       confidence = v.confidence;
+      scores = v.scores;
       if (v.verdict === 'rejected') {
         // Not the wake phrase after all: go on listening from here.
         this.rec!.start(g);
@@ -217,6 +222,7 @@ class UtteranceRunner {
       confidence,
       verifyMs,
       lagMs: Math.round(detectedAtMs - wakeEndMs),
+      ...(scores ? { scores: roundFeatures(scores) } : {}),
     });
     this.lastPartial = '';
     if (!this.task.afterWake) {
@@ -243,26 +249,43 @@ class UtteranceRunner {
 
   /**
    * Decodes the wake segment (from its first word's start, a little before, to its end) with the
-   * phrase as a grammar, and judges it like a command.
+   * phrase as a grammar and judges its likelihood ratio; the segment features go with the wake event.
    */
   private verifyWake(
     verify: { grammar: CompiledGrammar; threshold: number },
     r: RecognitionResult,
     wakeEndMs: number,
-  ): { confidence: number; verdict: 'accepted' | 'rejected' } {
+  ): { confidence: number; verdict: 'accepted' | 'rejected'; scores?: WakeFeatures } {
     const first = r.words?.[0];
-    const startMs = first
-      ? this.segmentStartMs + first.startMs - VERIFY_MARGIN_MS
-      : wakeEndMs - WAKE_END_SEARCH_MS;
+    const startMs = Math.max(
+      0,
+      first ? this.segmentStartMs + first.startMs - VERIFY_MARGIN_MS : wakeEndMs - WAKE_END_SEARCH_MS,
+    );
     const at = (ms: number) => Math.round((Math.max(0, ms) * this.rate) / 1000);
     const seg = this.preroll!.since(at(startMs), at(wakeEndMs + VERIFY_MARGIN_MS));
     const vr = this.rec!.decodeSegment!(verify.grammar, seg);
+    const a = vr.acoustic;
+    if (vr.text === '' || !a || a.frames <= 0 || !a.wordLlr?.length || !vr.words) {
+      // The phrase does not fit the segment at all (threshold 0 still accepts everything).
+      return { confidence: 0, verdict: verify.threshold <= 0 ? 'accepted' : 'rejected' };
+    }
+    const scores = wakeFeatures({
+      llr: a.ascr / a.frames,
+      speechLlr: a.speechLlr ?? 0,
+      wordLlr: a.wordLlr,
+      words: vr.words,
+      // The VAD's clock starts at vadOffsetMs on the stream's.
+      voiced: this.vad.voiced.map(([v0, v1]) => [v0 + this.vadOffsetMs, v1 + this.vadOffsetMs] as const),
+      segmentStartMs: startMs,
+      segmentMs: (seg.length * 1000) / this.rate,
+      phonesOf: this.phonesOf(verify.grammar),
+    });
     const v = judge(
       vr,
       { heard: true, longestMs: (seg.length * 1000) / this.rate },
       { rejection: true, threshold: verify.threshold },
     );
-    return { confidence: v.confidence, verdict: v.verdict };
+    return { confidence: v.confidence, verdict: v.verdict, scores };
   }
 
   /** Where the wake phrase ended (stream ms): its last word's end, when the search reports it plausibly. */
@@ -322,7 +345,8 @@ class UtteranceRunner {
     const r = this.rec!.finish(this.task.alternatives ?? 0);
     const rejection = g.kind === 'grammar' && g.rejection;
     const tJudge = performance.now();
-    const v = judge(r, this.vad.seen, { rejection, threshold: this.task.rejectThreshold });
+    const features = this.featuresOf(r, g);
+    const v = judge(r, this.vad.seen, { rejection, threshold: this.task.rejectThreshold }, features);
     const judgeMs = performance.now() - tJudge;
     let heardText: string | undefined;
     if (v.verdict === 'rejected' && g.kind === 'grammar' && g.freeFormFallback && this.rec!.freeFormText) {
@@ -354,7 +378,7 @@ class UtteranceRunner {
       ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
       ...(heardText !== undefined ? { heardText } : {}),
       timing,
-      ...(scoresOf(r) ? { scores: scoresOf(r)! } : {}),
+      ...(features ? { scores: roundFeatures(features) } : {}),
       engine: this.engine.name,
       grammar: g.name,
       audioMs: Math.round(this.audioMs()),
@@ -363,6 +387,33 @@ class UtteranceRunner {
     };
     if (endedBy === 'wake-command') this.lastFinal = t;
     return t;
+  }
+
+  /** The hypothesis's segment features (pocketsphinx results only). */
+  private featuresOf(r: RecognitionResult, g: CompiledGrammar): SegmentFeatures | undefined {
+    const a = r.acoustic;
+    const llr = llrOf(r);
+    if (!a || llr === undefined || a.speechLlr === undefined || !a.wordLlr?.length || !r.words)
+      return undefined;
+    const phonesOf = this.phonesOf(g);
+    return segmentFeatures({
+      llr,
+      speechLlr: a.speechLlr,
+      wordLlr: a.wordLlr,
+      words: r.words,
+      voiced: this.vad.voiced,
+      phonesOf,
+    });
+  }
+
+  /** Phone counts of a grammar's words (cached per grammar). */
+  private phonesOf(g: CompiledGrammar): (word: string) => number {
+    let p = this.phoneCounts.get(g.hash);
+    if (!p) {
+      p = phoneCounter(g.lexicon);
+      this.phoneCounts.set(g.hash, p);
+    }
+    return p;
   }
 
   private emptyTranscript(endedBy: Transcript['endedBy']): Transcript {
@@ -418,9 +469,9 @@ class UtteranceRunner {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-function scoresOf(r: RecognitionResult): Transcript['scores'] | undefined {
-  const a = r.acoustic;
-  const llr = llrOf(r);
-  if (!a || llr === undefined || a.speechLlr === undefined || !a.wordLlr?.length) return undefined;
-  return { llr: round1(llr), speechLlr: round1(a.speechLlr), minWordLlr: round1(Math.min(...a.wordLlr)) };
+function roundFeatures<F extends SegmentFeatures>(f: F): F {
+  const out = { ...f };
+  for (const k of Object.keys(out) as (keyof F)[])
+    out[k] = (Math.round((out[k] as number) * 1000) / 1000) as F[keyof F];
+  return out;
 }

@@ -60,3 +60,22 @@ test('15 s hard limit, and custom (relaxed) settings', () => {
   assert.equal(run(new EnergyVad(RATE), x).filter((e) => e.state === 'end').length, 2);
   assert.equal(run(new EnergyVad(RATE, { silenceMs: 1250 }), x).filter((e) => e.state === 'end').length, 1);
 });
+
+test('voiced: every speech-like stretch with its times, a click included, nothing in silence', () => {
+  const x = join(
+    noise(500, -65),
+    noise(600, -20, 7),
+    noise(400, -65, 3),
+    noise(100, -10, 5),
+    noise(800, -65, 9),
+  );
+  const vad = new EnergyVad(RATE);
+  run(vad, x, 100);
+  const v = vad.voiced.map(([a, b]) => [a, b]);
+  assert.equal(v.length, 2, JSON.stringify(v));
+  assert.ok(Math.abs(v[0]![0]! - 500) <= 20 && Math.abs(v[0]![1]! - 1100) <= 20, JSON.stringify(v));
+  assert.ok(Math.abs(v[1]![0]! - 1500) <= 20 && Math.abs(v[1]![1]! - 1600) <= 20, JSON.stringify(v));
+  const quiet = new EnergyVad(RATE);
+  run(quiet, noise(2000, -65));
+  assert.deepEqual(quiet.voiced, []);
+});

@@ -49,6 +49,8 @@ export class EnergyVad {
   private silenceRunMs = 0;
   private heard = false;
   private longestMs = 0;
+  /** Runs of speech-like frames, [startMs, endMs) — rejection compares them with the hypothesis's words. */
+  private readonly runs: [number, number][] = [];
 
   constructor(sampleRate: number, opts: VadOptions = {}) {
     this.frameMs = opts.frameMs ?? 20;
@@ -69,6 +71,15 @@ export class EnergyVad {
   /** Whether speech was reported at all, and the longest speech-like stretch so far (ms). */
   get seen(): { heard: boolean; longestMs: number } {
     return { heard: this.heard, longestMs: Math.max(this.longestMs, this.candidateSpeechMs) };
+  }
+
+  /**
+   * Every stretch of speech-like frames so far (ms from the detector's start, at most the last 200),
+   * whether or not it became speech: a long sentence forced into a short command leaves most of these
+   * outside the command's words.
+   */
+  get voiced(): readonly (readonly [number, number])[] {
+    return this.runs;
   }
 
   /** Feeds samples; returns the boundaries they complete. */
@@ -98,6 +109,14 @@ export class EnergyVad {
     if (!speech) this.noiseDb += (db - this.noiseDb) * (db < this.noiseDb ? 0.3 : 0.05);
     const start = this.posMs;
     this.posMs += this.frameMs;
+    if (speech) {
+      const last = this.runs.at(-1);
+      if (last && last[1] === start) last[1] = this.posMs;
+      else {
+        this.runs.push([start, this.posMs]);
+        if (this.runs.length > 200) this.runs.shift();
+      }
+    }
 
     if (!this.inSpeech) {
       if (speech) {

@@ -23,7 +23,7 @@ export const TRANSCRIPTION_KEYS = {
         'JavaScript heap limit of each ASR worker, MB (native model memory is not counted)',
       ),
       rejectThreshold: number(
-        0.2,
+        0.35,
         { minimum: 0, maximum: 1 },
         'results below this confidence are rejected (0: accept everything the grammar fits)',
       ),
