@@ -57,7 +57,8 @@ export interface GrammarOptions {
   anyWords?: string[];
 }
 
-const DEFAULT_EOS = {
+/** End-of-speech settings when a stream names none (the recognition harnesses use them too). */
+export const DEFAULT_END_OF_SPEECH = {
   silenceMs: 700,
   minSpeechMs: 300,
   maxMs: 15000,
@@ -279,7 +280,7 @@ export class TranscriptionService extends EventEmitter {
       ...(afterWake ? { afterWake } : {}),
       codec: opts.codec,
       sampleRate: opts.sampleRate,
-      endOfSpeech: { ...DEFAULT_EOS, ...opts.endOfSpeech },
+      endOfSpeech: { ...DEFAULT_END_OF_SPEECH, ...opts.endOfSpeech },
       audioPort: audio.port2,
       eventPort: events.port2,
       rejectThreshold: this.rejectThreshold,

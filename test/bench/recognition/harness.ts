@@ -21,6 +21,7 @@ import {
 } from '../../../host/transcription/engines/pocketsphinx.js';
 import { compileGrammar } from '../../../host/transcription/grammar-engine.js';
 import { DEFAULT_REJECT_THRESHOLD } from '../../../host/transcription/rejection.js';
+import { DEFAULT_END_OF_SPEECH } from '../../../host/transcription/service.js';
 import type { CompiledGrammar, StreamEvent, Transcript } from '../../../host/transcription/types.js';
 import { runUtterance } from '../../../host/transcription/utterance.js';
 import { encodeAudioBlock } from '../../../protocol/ts/audio/index.js';
@@ -61,13 +62,7 @@ async function decode(
     grammar,
     codec: AudioCodec.PCM16,
     sampleRate: CORPUS_RATE,
-    endOfSpeech: {
-      silenceMs: 700,
-      minSpeechMs: 300,
-      maxMs: 15000,
-      finalizeOnSilence: false,
-      noSpeechMs: 5000,
-    },
+    endOfSpeech: DEFAULT_END_OF_SPEECH,
     audioPort: audio.port2,
     eventPort: events.port2,
     rejectThreshold: DEFAULT_REJECT_THRESHOLD,

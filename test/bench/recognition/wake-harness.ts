@@ -18,6 +18,8 @@ import {
   PocketsphinxEngine,
 } from '../../../host/transcription/engines/pocketsphinx.js';
 import { compileGrammar } from '../../../host/transcription/grammar-engine.js';
+import { DEFAULT_REJECT_THRESHOLD } from '../../../host/transcription/rejection.js';
+import { DEFAULT_END_OF_SPEECH } from '../../../host/transcription/service.js';
 import type { CompiledGrammar, StreamEvent } from '../../../host/transcription/types.js';
 import { runUtterance } from '../../../host/transcription/utterance.js';
 import { wakePhraseSpec, wakeThreshold } from '../../../host/transcription/wake.js';
@@ -48,16 +50,10 @@ async function wakesIn(
     afterWake: commands,
     codec: AudioCodec.PCM16,
     sampleRate: CORPUS_RATE,
-    endOfSpeech: {
-      silenceMs: 700,
-      minSpeechMs: 300,
-      maxMs: 15000,
-      finalizeOnSilence: false,
-      noSpeechMs: 5000,
-    },
+    endOfSpeech: DEFAULT_END_OF_SPEECH,
     audioPort: audio.port2,
     eventPort: events.port2,
-    rejectThreshold: 0.35,
+    rejectThreshold: DEFAULT_REJECT_THRESHOLD,
   });
   for (let o = 0, i = 0; o < samples.length; o += 320, i++) {
     const data = encodeAudioBlock(AudioCodec.PCM16, samples.subarray(o, o + 320)).slice();
